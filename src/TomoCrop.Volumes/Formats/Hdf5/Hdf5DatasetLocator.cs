@@ -60,8 +60,8 @@ internal static class Hdf5DatasetLocator
 
     public static string Describe(NativeDataset dataset)
     {
-        var dims = string.Join("x", dataset.Space.Dimensions);
-        return $"{dataset.Space.Rank}-D {dims} {dataset.Type.Class.ToString().ToLowerInvariant()} of {dataset.Type.Size} bytes";
+        var extent = dataset.Space.Rank == 0 ? "scalar" : $"{dataset.Space.Rank}-D {string.Join("x", dataset.Space.Dimensions)}";
+        return $"{extent} {dataset.Type.Class.ToString().ToLowerInvariant()} of {dataset.Type.Size} bytes";
     }
 
     private static bool LinkExists(NativeGroup group, string path)

@@ -162,7 +162,7 @@ internal sealed class Hdf5VolumeWriter<T> : IVolumeWriter where T : unmanaged
         _stream.Dispose();
         using (var file = new FileStream(Info.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1))
         {
-            _attributes.WriteInto(Info.Path, file);
+            _attributes.WriteInto(Info.Path, file, Info.DatasetPath!);
             file.Flush(flushToDisk: true);
         }
         _completed = true;

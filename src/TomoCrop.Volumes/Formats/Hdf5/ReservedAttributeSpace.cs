@@ -18,17 +18,11 @@ internal sealed class ReservedAttributeSpace
 
     private const byte AttributeMessageType = 0x0C;
     private const byte NilMessageType = 0x00;
-    private const int SearchWindowBytes = 64 << 20;
 
     private readonly Dictionary<string, string> _attributes = new(StringComparer.Ordinal);
 
-    public ReservedAttributeSpace()
-    {
-        PlaceholderName = "tomocrop_reserved_" + Guid.NewGuid().ToString("N");
-    }
-
     /// <summary>Name of the placeholder attribute the writer declares on the dataset.</summary>
-    public string PlaceholderName { get; }
+    public string PlaceholderName => "tomocrop_reserved_attribute_space";
 
     /// <summary>Adds or replaces attributes; refuses (changing nothing) when they would not fit the reserved space.</summary>
     public void Set(string path, IReadOnlyDictionary<string, string> attributes)
@@ -55,31 +49,20 @@ internal sealed class ReservedAttributeSpace
         }
     }
 
-    /// <summary>Replaces the placeholder in the finished file <paramref name="file"/> with the attributes.</summary>
-    public void WriteInto(string path, FileStream file)
+    /// <summary>Replaces the placeholder on <paramref name="datasetPath"/> in the finished file with the attributes.</summary>
+    public void WriteInto(string path, FileStream file, string datasetPath)
     {
-        var (headerStart, headerBytes) = FindObjectHeader(path, file);
-        var header = headerBytes.AsSpan();
-        var messages = ParseHeader(path, header, out var creationOrderBytes, out var checksumAt);
+        var header = Hdf5ObjectHeaders.FindDataset(path, file, datasetPath);
         var placeholder = Encoding.UTF8.GetBytes(PlaceholderName);
-        Message? target = null;
-        foreach (var m in messages)
-        {
-            if (m.Type == AttributeMessageType && header.Slice(m.DataStart, m.DataLength).IndexOf(placeholder) >= 0)
-            {
-                target = m;
-                break;
-            }
-        }
-        if (target is not { } found)
+        var target = header.Messages.FirstOrDefault(m => m.Type == AttributeMessageType
+            && header.Bytes.AsSpan(m.DataStart, m.DataLength).IndexOf(placeholder) >= 0);
+        if (target.Length == 0)
         {
             throw new VolumeException(path, "cannot store attributes: the reserved attribute message is missing");
         }
-        var region = header.Slice(found.Start, found.Length);
-        EncodeAttributes(region, 4 + creationOrderBytes);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[checksumAt..], JenkinsLookup3.Hash(header[..checksumAt]));
-        file.Position = headerStart;
-        file.Write(header);
+        EncodeAttributes(header.Bytes.AsSpan(target.Start, target.Length), header.MessageHeaderBytes);
+        header.UpdateChecksum();
+        Hdf5ObjectHeaders.Write(file, header);
     }
 
     private void EncodeAttributes(Span<byte> region, int messageHeaderBytes)
@@ -150,106 +133,4 @@ internal sealed class ReservedAttributeSpace
         at += 4;
         Encoding.UTF8.GetBytes(value, body[at..]);
     }
-
-    private readonly record struct Message(byte Type, int Start, int Length, int DataStart, int DataLength);
-
-    /// <summary>
-    /// Locates the placeholder name in the file's metadata (written before any chunk, so near the start),
-    /// then the v2 object header ("OHDR") that holds it, and returns that header's bytes.
-    /// </summary>
-    private (long Start, byte[] Bytes) FindObjectHeader(string path, FileStream file)
-    {
-        var name = Encoding.UTF8.GetBytes(PlaceholderName);
-        // Start small and widen: the header is usually within the first few kilobytes.
-        for (var length = (int)Math.Min(file.Length, 1 << 20); ; length = (int)Math.Min(Math.Min(file.Length, SearchWindowBytes), (long)length * 4))
-        {
-            var window = new byte[length];
-            file.Position = 0;
-            file.ReadExactly(window);
-            var nameAt = window.AsSpan().IndexOf(name);
-            if (nameAt >= 0 && HeaderAround(path, window, nameAt) is { } found)
-            {
-                return found;
-            }
-            if (length >= Math.Min(file.Length, SearchWindowBytes))
-            {
-                throw new VolumeException(path, "cannot store attributes: the reserved attribute was not found");
-            }
-        }
-    }
-
-    /// <summary>The header holding the name at <paramref name="nameAt"/>; null when it runs past the window.</summary>
-    private static (long Start, byte[] Bytes)? HeaderAround(string path, byte[] window, int nameAt)
-    {
-        var length = window.Length;
-        var headerStart = window.AsSpan(0, nameAt).LastIndexOf("OHDR"u8);
-        if (headerStart < 0)
-        {
-            throw new VolumeException(path, "cannot store attributes: the dataset's object header was not found");
-        }
-        var flags = window[headerStart + 5];
-        var prefix = HeaderPrefixLength(flags);
-        var sizeBytes = 1 << (flags & 3);
-        var chunkSize = (long)ReadUnsigned(window.AsSpan(headerStart + prefix - sizeBytes, sizeBytes));
-        var total = prefix + chunkSize + 4;
-        if (headerStart + total > length)
-        {
-            return null;
-        }
-        if (window[headerStart + 4] != 2)
-        {
-            throw new VolumeException(path, "cannot store attributes: unexpected object header layout");
-        }
-        return (headerStart, window.AsSpan(headerStart, (int)total).ToArray());
-    }
-
-    private static int HeaderPrefixLength(byte flags)
-    {
-        var length = 4 + 1 + 1;
-        if ((flags & 0x20) != 0)
-        {
-            length += 16; // access, modification, change and birth times
-        }
-        if ((flags & 0x10) != 0)
-        {
-            length += 4; // attribute phase-change values
-        }
-        return length + (1 << (flags & 3));
-    }
-
-    /// <summary>Walks the messages of a v2 object header, verifying its checksum first.</summary>
-    private static List<Message> ParseHeader(string path, ReadOnlySpan<byte> header, out int creationOrderBytes, out int checksumAt)
-    {
-        var flags = header[5];
-        creationOrderBytes = (flags & 0x04) != 0 ? 2 : 0;
-        checksumAt = header.Length - 4;
-        if (JenkinsLookup3.Hash(header[..checksumAt]) != BinaryPrimitives.ReadUInt32LittleEndian(header[checksumAt..]))
-        {
-            throw new VolumeException(path, "cannot store attributes: the dataset's object header checksum does not match");
-        }
-        var messages = new List<Message>();
-        var messageHeader = 4 + creationOrderBytes;
-        var at = HeaderPrefixLength(flags);
-        while (at + messageHeader <= checksumAt)
-        {
-            var type = header[at];
-            var size = BinaryPrimitives.ReadUInt16LittleEndian(header[(at + 1)..]);
-            var next = at + messageHeader + size;
-            if (next > checksumAt)
-            {
-                throw new VolumeException(path, "cannot store attributes: malformed object header message");
-            }
-            messages.Add(new Message(type, at, messageHeader + size, at + messageHeader, size));
-            at = next;
-        }
-        return messages;
-    }
-
-    private static ulong ReadUnsigned(ReadOnlySpan<byte> bytes) => bytes.Length switch
-    {
-        1 => bytes[0],
-        2 => BinaryPrimitives.ReadUInt16LittleEndian(bytes),
-        4 => BinaryPrimitives.ReadUInt32LittleEndian(bytes),
-        _ => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
-    };
 }
