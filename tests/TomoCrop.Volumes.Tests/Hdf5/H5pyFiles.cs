@@ -21,6 +21,8 @@ public sealed class H5pyFiles : IDisposable
         ("gzip_f8.h5", null, "/exchange/data", "float64"),
         ("only_3d_u1.h5", null, "/scan/rec/volume", "uint8"),
         ("chunked_i4_u4.h5", "/b", "/b", "uint32"),
+        ("userblock_i2.h5", null, "/exchange/data", "int16"),
+        ("libver_latest_gzip_f4.h5", null, "/exchange/data", "float32"),
     ];
 
     public H5pyFiles()
@@ -37,8 +39,8 @@ public sealed class H5pyFiles : IDisposable
                     return (base * 0.001 + rng.random(shape) - 0.5).astype(dtype)
                 info = np.iinfo(np.dtype(dtype))
                 return ((base * 7919 + rng.integers(0, 100, shape)) % (int(info.max) - int(info.min) + 1) + int(info.min)).astype(dtype)
-            def save(name, path, a, **kw):
-                with h5py.File(os.path.join(out, name), 'a') as f:
+            def save(name, path, a, file_options={}, **kw):
+                with h5py.File(os.path.join(out, name), 'a', **file_options) as f:
                     f.create_dataset(path, data=a, **kw)
                 with open(os.path.join(out, name[:-3] + '.bin'), 'wb') as b:
                     b.write(a.astype(a.dtype.newbyteorder('<')).tobytes())
@@ -56,6 +58,10 @@ public sealed class H5pyFiles : IDisposable
             with h5py.File(os.path.join(out, 'chunked_i4_u4.h5'), 'w') as f:
                 f.create_dataset('a', data=volume('<i4'), chunks=(3, 7, 5))
             save('chunked_i4_u4.h5', '/b', volume('<u4'), chunks=(3, 7, 5), compression='gzip', shuffle=True)
+            # A 512-byte user block puts the superblock at byte 512; libver='latest' gives superblock v3, v2 object
+            # headers and the newer chunk indexes.
+            save('userblock_i2.h5', '/exchange/data', volume('<i2'), file_options=dict(userblock_size=512))
+            save('libver_latest_gzip_f4.h5', '/exchange/data', volume('<f4'), file_options=dict(libver='latest'), chunks=(7, 13, 11), compression='gzip', shuffle=True)
             """, _dir.Path);
     }
 

@@ -162,6 +162,22 @@ public sealed class Hdf5WriteTests : IDisposable
     }
 
     [Fact]
+    public void Without_attributes_the_reserved_space_leaves_no_trace()
+    {
+        var shape = new VolumeShape(2, 3, 4);
+        var data = TestVolumes.Pattern(shape, VoxelType.Float64);
+        var path = _dir.File("bare.h5");
+        using (var writer = VolumeIO.Create(path, shape, VoxelType.Float64, new VolumeWriteOptions { DatasetPath = "entry/data/data" }))
+        {
+            TestVolumes.WriteAll(writer, data);
+        }
+        var h5py = DescribeWithH5py(path, "/entry/data/data");
+        Assert.Empty(h5py.GetProperty("attrs").EnumerateObject());
+        Assert.Equal(Sha256(data), h5py.GetProperty("sha256").GetString());
+        Assert.DoesNotContain("ATTRIBUTE", ExternalTool.RunChecked("h5dump", "-H", path));
+    }
+
+    [Fact]
     public void Attributes_beyond_the_reserved_space_are_refused()
     {
         var path = _dir.File("big-attrs.h5");

@@ -22,7 +22,7 @@ internal static class Hdf5Superblock
             var read = ReadAt(stream, offset, header);
             if (read >= Signature.Length && header.AsSpan(0, Signature.Length).SequenceEqual(Signature))
             {
-                CheckEndOfFile(path, header.AsSpan(0, read), offset, length);
+                CheckEndOfFile(path, header.AsSpan(0, read), length);
                 return;
             }
             offset = offset == 0 ? 512 : offset * 2;
@@ -33,7 +33,7 @@ internal static class Hdf5Superblock
         }
     }
 
-    private static void CheckEndOfFile(string path, ReadOnlySpan<byte> superblock, long superblockOffset, long fileLength)
+    private static void CheckEndOfFile(string path, ReadOnlySpan<byte> superblock, long fileLength)
     {
         if (superblock.Length < 9)
         {
@@ -69,19 +69,12 @@ internal static class Hdf5Superblock
         {
             throw new VolumeException(path, "truncated: the HDF5 superblock is incomplete");
         }
-        var baseAddress = ReadAddress(superblock.Slice(baseAddressAt, offsetsSize));
-        var endOfFile = ReadAddress(superblock.Slice(eofAt, offsetsSize));
-        if (baseAddress is null || endOfFile is null)
+        // libhdf5 compares the recorded end-of-file address with the whole file's size (user block included).
+        if (ReadAddress(superblock.Slice(eofAt, offsetsSize)) is not { } requiredLength)
         {
             return;
         }
-        // The base address is absolute (it is where the superblock sits when a user block precedes it).
-        var requiredLength = (decimal)baseAddress.Value + endOfFile.Value;
-        if (baseAddress.Value == 0 && superblockOffset > 0)
-        {
-            requiredLength += superblockOffset;
-        }
-        if (fileLength < requiredLength)
+        if ((ulong)fileLength < requiredLength)
         {
             throw new VolumeException(path, $"truncated: the file has {fileLength} bytes but its HDF5 superblock records {requiredLength}");
         }
