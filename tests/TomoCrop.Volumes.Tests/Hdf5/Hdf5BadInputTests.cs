@@ -24,6 +24,7 @@ public sealed class Hdf5BadInputTests(BadHdf5Files files) : IClassFixture<BadHdf
     [InlineData("fine.h5", "/nothing/here/at/all", "not found")]
     [InlineData("fine.h5", "/exchange", "is not a dataset")]
     [InlineData("hostile.h5", null, "exceeds")]
+    [InlineData("lzf.h5", null, "filter 'lzf'")]
     [InlineData("huge_chunk.h5", null, "chunks of 1073741824 bytes")]
     [InlineData("no_such_file.h5", null, "no such file")]
     public void Bad_input_is_refused_with_one_line_naming_the_file(string name, string? datasetPath, string problem)
@@ -133,6 +134,8 @@ public sealed class BadHdf5Files : IDisposable
                 f.create_dataset('exchange/data', shape=(2**20, 2**20, 2**20), chunks=(1, 64, 64), dtype='<f4')
             with h5py.File(p('huge_chunk.h5'), 'w') as f:
                 f.create_dataset('exchange/data', shape=(64, 4096, 4096), chunks=(64, 4096, 4096), dtype='u1')
+            with h5py.File(p('lzf.h5'), 'w') as f:
+                f.create_dataset('exchange/data', data=np.zeros((4, 5, 6), 'f4'), compression='lzf')
             with h5py.File(p('fine.h5'), 'w') as f:
                 f['exchange/data'] = np.zeros((2, 3, 4), 'u1')
             """, _dir.Path);

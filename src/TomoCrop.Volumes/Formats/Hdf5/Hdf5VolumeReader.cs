@@ -45,7 +45,7 @@ internal sealed class Hdf5VolumeReader : IVolumeReader
             var (dataset, datasetPath) = Hdf5DatasetLocator.Locate(path, file, options.DatasetPath);
             var info = Describe(path, dataset, datasetPath, options.Limits);
             var access = new H5DatasetAccess { ChunkCache = CreateChunkCache(path, datasetPath, dataset, info, options.Limits) };
-            // Chunked reads allocate a fresh array per decoded chunk inside PureHDF; see ReadBox.
+            // Chunked reads allocate a fresh array per decoded chunk inside PureHDF; see ReleaseDecodedChunks.
             var collectEvery = dataset.Layout.Class == H5DataLayoutClass.Chunked ? 2 * options.Limits.Hdf5ChunkCacheBytes : 0;
             var reader = new Hdf5VolumeReader(info, file, dataset, access, collectEvery);
             // Decode one voxel now so an unsupported filter or a broken chunk index fails the open, not a later read.
@@ -198,21 +198,4 @@ internal sealed class Hdf5VolumeReader : IVolumeReader
     }
 
     public void Dispose() => _file.Dispose();
-}
-
-internal static class Hdf5Errors
-{
-    /// <summary>The first line of an exception's message (VolumeException messages stay one line).</summary>
-    public static string FirstLine(Exception e)
-    {
-        // PureHDF invokes its generic encoders by reflection: report the exception inside the wrapper.
-        while (e is System.Reflection.TargetInvocationException or AggregateException && e.InnerException is not null)
-        {
-            e = e.InnerException!;
-        }
-        var message = e.Message.Trim();
-        var newline = message.IndexOfAny(['\r', '\n']);
-        var line = newline < 0 ? message : message[..newline];
-        return line.Length == 0 ? e.GetType().Name : line;
-    }
 }
