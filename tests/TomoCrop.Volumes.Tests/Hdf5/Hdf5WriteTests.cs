@@ -189,6 +189,15 @@ public sealed class Hdf5WriteTests : IDisposable
     }
 
     [Fact]
+    public void Create_in_a_missing_directory_is_refused_naming_the_file()
+    {
+        var path = _dir.File("no/such/dir/out.h5");
+        var error = Assert.Throws<VolumeException>(() =>
+            VolumeIO.Create(path, new VolumeShape(2, 2, 2), VoxelType.UInt8, new VolumeWriteOptions()));
+        Assert.StartsWith(path + ": ", error.Message);
+    }
+
+    [Fact]
     public void Lzw_is_refused_at_create_and_leaves_no_file()
     {
         var path = _dir.File("lzw.h5");

@@ -49,7 +49,14 @@ internal sealed class Hdf5VolumeWriter<T> : IVolumeWriter where T : unmanaged
         AddAtPath(file, datasetPath, _dataset);
         _staging = new T[(long)chunkDepth * shape.SliceVoxels];
 
-        _stream = new FileStream(info.Path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
+        try
+        {
+            _stream = new FileStream(info.Path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new VolumeException(info.Path, $"cannot create: {e.Message}", e);
+        }
         try
         {
             _writer = file.BeginWrite(_stream);
