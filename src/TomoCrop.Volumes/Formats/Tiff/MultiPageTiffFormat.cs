@@ -222,7 +222,7 @@ internal sealed class MultiPageTiffWriter : IVolumeWriter
             _tiff = null;
             if (_attributes.Count > 0)
             {
-                TiffPageEncoder.RewriteFirstDescription(Info.Path, _stream, TiffPageEncoder.Description(Info.Shape, _attributes));
+                TiffDescriptionEditor.SetFirstDescription(_stream, TiffPageEncoder.Description(Info.Shape, _attributes));
             }
             _stream.Flush(flushToDisk: true);
             _stream.Dispose();

@@ -94,30 +94,6 @@ internal sealed class TiffPageEncoder
     }
 
     /// <summary>
-    /// Replaces the ImageDescription of the first page of an existing file (LibTiff appends the rewritten
-    /// directory and relinks it). Used at Complete, because provenance may arrive after the first slice is written.
-    /// </summary>
-    public static void RewriteFirstDescription(string path, FileStream stream, string description)
-    {
-        LibTiffErrors.EnsureInstalled();
-        stream.Position = 0;
-        var tiff = LibTiff.ClientOpen(path, "r+", stream, new CallerOwnedTiffStream())
-            ?? throw new LibTiffException("cannot reopen the file to add the description");
-        try
-        {
-            tiff.SetField(TiffTag.IMAGEDESCRIPTION, description);
-            if (!tiff.RewriteDirectory())
-            {
-                throw new LibTiffException("rewriting the first image directory failed");
-            }
-        }
-        finally
-        {
-            tiff.Close();
-        }
-    }
-
-    /// <summary>
     /// ImageDescription JSON: {"shape": [z, y, x], "attributes": {...}}. "shape" (multi-page files only) makes
     /// tifffile read the file as one (z, y, x) series; a stack slice must not carry it.
     /// </summary>

@@ -228,7 +228,7 @@ internal sealed class TiffStackWriter : IVolumeWriter
             {
                 current = _written[0];
                 using var stream = new FileStream(current, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
-                TiffPageEncoder.RewriteFirstDescription(current, stream, TiffPageEncoder.Description(null, _attributes));
+                TiffDescriptionEditor.SetFirstDescription(stream, TiffPageEncoder.Description(null, _attributes));
             }
             foreach (var path in _written)
             {
