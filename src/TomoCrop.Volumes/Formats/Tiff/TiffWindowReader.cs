@@ -174,6 +174,12 @@ internal sealed class TiffWindowReader(TiffFile file) : IDisposable
         {
             throw new VolumeException(file.Path, $"{context}{what} {block} decodes to {decoded} bytes, expected {expected} (corrupt data)");
         }
+        if (page.Predictor == 3 && ByteSwap.Needed(file.ByteOrder))
+        {
+            // LibTiff.NET returns floating-point-predictor data of big-endian files in file order (libtiff C
+            // returns native order); covered by the tiffcp -B -c lzw:3 / zip:3 interop tests.
+            ByteSwap.InPlace(scratch[..(int)expected], page.VoxelSize);
+        }
     }
 
     /// <summary>LibTiff positioned on <paramref name="page"/>'s directory, opened on first use.</summary>
