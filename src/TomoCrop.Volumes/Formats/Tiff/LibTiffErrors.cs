@@ -23,11 +23,11 @@ internal static class LibTiffErrors
     private sealed class ThrowingHandler : TiffErrorHandler
     {
         public override void ErrorHandler(LibTiff tif, string method, string format, params object[] args) =>
-            throw new LibTiffException(Describe(method, format, args));
+            throw new LibTiffException(Describe(tif, method, format, args));
 
         // LibTiff calls both for one error; whichever runs first throws, so the other never runs.
         public override void ErrorHandlerExt(LibTiff tif, object clientData, string method, string format, params object[] args) =>
-            throw new LibTiffException(Describe(method, format, args));
+            throw new LibTiffException(Describe(tif, method, format, args));
 
         // Warnings (unknown private tags of tifffile, ImageJ, ...) do not affect the pixels we read.
         public override void WarningHandler(LibTiff tif, string method, string format, params object[] args)
@@ -38,7 +38,7 @@ internal static class LibTiffErrors
         {
         }
 
-        private static string Describe(string method, string format, object[] args)
+        private static string Describe(LibTiff? tif, string method, string format, object[] args)
         {
             string text;
             try
@@ -48,6 +48,12 @@ internal static class LibTiffErrors
             catch (FormatException)
             {
                 text = format;
+            }
+            // Our VolumeException already names the file; LibTiff repeats it in most messages.
+            var name = tif?.FileName();
+            if (!string.IsNullOrEmpty(name))
+            {
+                text = text.Replace(name + ": ", "", StringComparison.Ordinal);
             }
             text = text.ReplaceLineEndings(" ").Trim();
             return string.IsNullOrEmpty(method) ? $"libtiff: {text}" : $"libtiff {method}: {text}";

@@ -63,14 +63,16 @@ internal static partial class StackListing
         {
             return;
         }
-        var pattern = Pattern(names[0]);
+        // The pattern most names share is the stack's; the first name off it is the stray one.
+        var pattern = names.GroupBy(Pattern).OrderByDescending(g => g.Count()).First().Key;
+        var typical = names.First(n => Pattern(n) == pattern);
         var numbers = new List<BigInteger[]>(names.Count);
         foreach (var name in names)
         {
             if (Pattern(name) != pattern)
             {
                 throw new VolumeException(Path.Combine(directory, name),
-                    $"name does not follow the stack's pattern '{pattern.Replace("#", "<n>")}' of {names[0]} (a stray file in the stack directory?)");
+                    $"name does not follow the pattern of the stack's other slices ({typical}, ...): a stray file in the stack directory?");
             }
             numbers.Add([.. Digits().Matches(name).Select(m => BigInteger.Parse(m.Value))]);
         }
