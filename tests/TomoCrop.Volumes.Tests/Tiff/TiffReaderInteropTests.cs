@@ -28,6 +28,8 @@ public sealed class TiffReaderInteropTests(TifffileSuite suite) : IClassFixture<
     [InlineData("cp_f32_lzw_fpred_be.tif", VolumeFormat.MultiPageTiff)]
     [InlineData("cp_f64_zip_fpred_be.tif", VolumeFormat.MultiPageTiff)]
     [InlineData("cp_i16_packbits.tif", VolumeFormat.MultiPageTiff)]
+    [InlineData("cp_i32_zip_pred_be.tif", VolumeFormat.MultiPageTiff)]
+    [InlineData("cp_f32_zip_pred2_tiled.tif", VolumeFormat.MultiPageTiff)]
     [InlineData("cp_u8_tiled_lzw.tif", VolumeFormat.MultiPageTiff)]
     public void Volume_reads_bit_exactly_whole_in_windows_and_strided(string name, VolumeFormat format)
     {

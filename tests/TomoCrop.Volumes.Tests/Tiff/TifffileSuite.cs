@@ -75,6 +75,8 @@ public sealed class TifffileSuite : IDisposable
         tiffcp('multi_f32_strips3.tif', 'cp_f32_zip_fpred.tif', '-c', 'zip:3')
         tiffcp('multi_f32_strips3.tif', 'cp_f32_lzw_fpred_be.tif', '-B', '-c', 'lzw:3')
         tiffcp('multi_f64.tif', 'cp_f64_zip_fpred_be.tif', '-B', '-c', 'zip:3', '-r', '8')
+        tiffcp('multi_i32.tif', 'cp_i32_zip_pred_be.tif', '-B', '-c', 'zip:2', '-r', '5')
+        tiffcp('multi_f32_strips3.tif', 'cp_f32_zip_pred2_tiled.tif', '-c', 'zip:2', '-t', '-w', '32', '-l', '16')
         tiffcp('multi_i16_zlib_pred.tif', 'cp_i16_packbits.tif', '-c', 'packbits')
         tiffcp('multi_u8.tif', 'cp_u8_tiled_lzw.tif', '-t', '-w', '16', '-l', '16', '-c', 'lzw')
 
@@ -95,6 +97,8 @@ public sealed class TifffileSuite : IDisposable
             'cp_f32_lzw_fpred_be.tif': dict(compression=5, predictor=3, byteorder='>'),
             'cp_f64_zip_fpred_be.tif': dict(compression=8, predictor=3, byteorder='>'),
             'cp_i16_packbits.tif': dict(compression=32773),
+            'cp_i32_zip_pred_be.tif': dict(compression=8, predictor=2, byteorder='>', strips=8),
+            'cp_f32_zip_pred2_tiled.tif': dict(compression=8, predictor=2, tiled=True),
             'cp_u8_tiled_lzw.tif': dict(tiled=True, compression=5),
         }
         for name, want in claims.items():

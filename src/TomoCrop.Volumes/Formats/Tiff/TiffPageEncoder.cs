@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BitMiracle.LibTiff.Classic;
@@ -60,7 +62,6 @@ internal sealed class TiffPageEncoder
                 break;
             case OutputCompression.Deflate:
                 tiff.SetField(TiffTag.COMPRESSION, BitMiracle.LibTiff.Classic.Compression.ADOBE_DEFLATE);
-                tiff.SetField(TiffTag.ZIPQUALITY, 6);
                 break;
             case OutputCompression.Lzw:
                 tiff.SetField(TiffTag.COMPRESSION, BitMiracle.LibTiff.Classic.Compression.LZW);
@@ -78,18 +79,81 @@ internal sealed class TiffPageEncoder
         }
         var stripBytes = (int)((long)_rowsPerStrip * _width * size);
         var strips = (_height + _rowsPerStrip - 1) / _rowsPerStrip;
-        for (var strip = 0; strip < strips; strip++)
+        if (_compression == OutputCompression.Deflate)
         {
-            var offset = strip * stripBytes;
-            var count = Math.Min(stripBytes, _slice.Length - offset);
-            if (tiff.WriteEncodedStrip(strip, _slice, offset, count) < 0)
+            WriteDeflateStrips(tiff, stripBytes, strips);
+        }
+        else
+        {
+            for (var strip = 0; strip < strips; strip++)
             {
-                throw new LibTiffException($"writing strip {strip} failed");
+                var offset = strip * stripBytes;
+                var count = Math.Min(stripBytes, _slice.Length - offset);
+                if (tiff.WriteEncodedStrip(strip, _slice, offset, count) < 0)
+                {
+                    throw new LibTiffException($"writing strip {strip} failed");
+                }
             }
         }
         if (!tiff.WriteDirectory())
         {
             throw new LibTiffException("writing the image directory failed");
+        }
+    }
+
+    /// <summary>
+    /// LibTiff.NET's managed deflate runs at ~10 MB/s; .NET's native zlib, strips in parallel, is many times
+    /// faster. The strips are written raw, after our own horizontal differencing for integers.
+    /// </summary>
+    private void WriteDeflateStrips(LibTiff tiff, int stripBytes, int strips)
+    {
+        var compressed = new byte[strips][];
+        var rowBytes = _width * _type.Size();
+        Parallel.For(0, strips, strip =>
+        {
+            var offset = strip * stripBytes;
+            var data = _slice.AsSpan(offset, Math.Min(stripBytes, _slice.Length - offset));
+            if (!_type.IsFloat())
+            {
+                for (var row = 0; row < data.Length; row += rowBytes)
+                {
+                    HorizontalDifference(data.Slice(row, rowBytes), _type.Size());
+                }
+            }
+            using var output = new MemoryStream(data.Length / 2);
+            using (var zlib = new ZLibStream(output, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                zlib.Write(data);
+            }
+            compressed[strip] = output.ToArray();
+        });
+        for (var strip = 0; strip < strips; strip++)
+        {
+            if (tiff.WriteRawStrip(strip, compressed[strip], 0, compressed[strip].Length) < 0)
+            {
+                throw new LibTiffException($"writing strip {strip} failed");
+            }
+        }
+    }
+
+    /// <summary>TIFF predictor 2 on one row of little-endian samples: each sample minus its left neighbour, wrapping.</summary>
+    private static void HorizontalDifference(Span<byte> row, int size)
+    {
+        switch (size)
+        {
+            case 1:
+                for (var i = row.Length - 1; i > 0; i--) row[i] -= row[i - 1];
+                break;
+            case 2:
+                var shorts = MemoryMarshal.Cast<byte, ushort>(row);
+                for (var i = shorts.Length - 1; i > 0; i--) shorts[i] -= shorts[i - 1];
+                break;
+            case 4:
+                var ints = MemoryMarshal.Cast<byte, uint>(row);
+                for (var i = ints.Length - 1; i > 0; i--) ints[i] -= ints[i - 1];
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(size));
         }
     }
 

@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Runtime.InteropServices;
 using LibTiff = BitMiracle.LibTiff.Classic.Tiff;
 
 namespace TomoCrop.Volumes.Formats.Tiff;
@@ -19,6 +21,7 @@ internal sealed class TiffWindowReader(TiffFile file) : IDisposable
     private long[] _offsets = [];
     private long[] _byteCounts = [];
     private byte[] _scratch = [];
+    private byte[] _compressed = [];
 
     public TiffFile File => file;
 
@@ -157,6 +160,11 @@ internal sealed class TiffWindowReader(TiffFile file) : IDisposable
                 $"{context}{what} {block} declares {byteCount} compressed bytes at {offset} in a {file.Length}-byte file (truncated or corrupt)");
         }
         var expected = page.IsTiled ? page.BlockBytes : (long)Math.Min(page.BlockHeight, page.Height - (block * page.BlockHeight)) * blockRowBytes;
+        if (page.Compression is TiffCompression.AdobeDeflate or TiffCompression.Deflate && page.Predictor != 3)
+        {
+            Inflate(page, offset, (int)byteCount, scratch[..(int)expected], (int)blockRowBytes, context, $"{what} {block}");
+            return;
+        }
         int decoded;
         try
         {
@@ -179,6 +187,64 @@ internal sealed class TiffWindowReader(TiffFile file) : IDisposable
             // LibTiff.NET returns floating-point-predictor data of big-endian files in file order (libtiff C
             // returns native order); covered by the tiffcp -B -c lzw:3 / zip:3 interop tests.
             ByteSwap.InPlace(scratch[..(int)expected], page.VoxelSize);
+        }
+    }
+
+    /// <summary>
+    /// Deflate through .NET's native zlib, about four times faster than LibTiff.NET's managed inflate; then the
+    /// horizontal predictor is undone on native-order samples. Output little-endian, like LibTiff's.
+    /// </summary>
+    private void Inflate(TiffPage page, long offset, int byteCount, Span<byte> output, int rowBytes, string context, string what)
+    {
+        if (_compressed.Length < byteCount)
+        {
+            _compressed = new byte[byteCount];
+        }
+        file.ReadExactly(offset, _compressed.AsSpan(0, byteCount), context);
+        try
+        {
+            using var zlib = new ZLibStream(new MemoryStream(_compressed, 0, byteCount, writable: false), CompressionMode.Decompress);
+            zlib.ReadExactly(output);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            throw new VolumeException(file.Path, $"{context}cannot decode {what}: corrupt Deflate data ({e.Message})", e);
+        }
+        if (ByteSwap.Needed(file.ByteOrder))
+        {
+            ByteSwap.InPlace(output, page.VoxelSize);
+        }
+        if (page.Predictor == 2)
+        {
+            for (var row = 0; row < output.Length; row += rowBytes)
+            {
+                UndoHorizontalDifference(output.Slice(row, rowBytes), page.VoxelSize);
+            }
+        }
+    }
+
+    /// <summary>TIFF predictor 2: each stored sample is the difference to its left neighbour (wrapping integer arithmetic).</summary>
+    private static void UndoHorizontalDifference(Span<byte> row, int size)
+    {
+        switch (size)
+        {
+            case 1:
+                for (var i = 1; i < row.Length; i++) row[i] += row[i - 1];
+                break;
+            case 2:
+                var shorts = MemoryMarshal.Cast<byte, ushort>(row);
+                for (var i = 1; i < shorts.Length; i++) shorts[i] += shorts[i - 1];
+                break;
+            case 4:
+                var ints = MemoryMarshal.Cast<byte, uint>(row);
+                for (var i = 1; i < ints.Length; i++) ints[i] += ints[i - 1];
+                break;
+            case 8:
+                var longs = MemoryMarshal.Cast<byte, ulong>(row);
+                for (var i = 1; i < longs.Length; i++) longs[i] += longs[i - 1];
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(size));
         }
     }
 
