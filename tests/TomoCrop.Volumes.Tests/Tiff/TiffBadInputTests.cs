@@ -36,6 +36,10 @@ public sealed class BadTiffSuite : IDisposable
         corrupt_first_strip(path('corrupt_zlib_slice', 'recon_00004.tif'))
         tifffile.imwrite(path('corrupt_zlib.tif'), np.stack(f32), compression='zlib')
         corrupt_first_strip(path('corrupt_zlib.tif'))
+        tifffile.imwrite(path('plain.tif'), np.stack(f32))
+        import subprocess
+        subprocess.run(['tiffcp', '-c', 'lzw', path('plain.tif'), path('corrupt_lzw.tif')], check=True)
+        corrupt_first_strip(path('corrupt_lzw.tif'))
         stack('sizes', f32[:3] + [np.zeros((17, 16), np.float32)])
         stack('dtypes', [np.zeros((16, 16), np.uint16)] * 2 + [np.zeros((16, 16), np.int16)])
         stack('gap', f32[:2])
@@ -102,6 +106,7 @@ public sealed class TiffBadInputTests(BadTiffSuite suite, ITestOutputHelper outp
     [InlineData("truncated_zlib_slice", "recon_00001.tif", "")]
     [InlineData("corrupt_zlib_slice", "recon_00004.tif", "cannot decode strip 0")]
     [InlineData("corrupt_zlib.tif", "corrupt_zlib.tif", "page 0: cannot decode strip 0")]
+    [InlineData("corrupt_lzw.tif", "corrupt_lzw.tif", "page 0: cannot decode strip 0: libtiff")]
     [InlineData("sizes", "recon_00003.tif", "is 16x17 float32 but recon_00000.tif is 16x16 float32")]
     [InlineData("dtypes", "recon_00002.tif", "is 16x16 int16 but recon_00000.tif is 16x16 uint16")]
     [InlineData("gap", "recon_00003.tif", "jump from 1 to 3")]

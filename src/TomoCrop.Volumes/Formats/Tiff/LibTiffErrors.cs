@@ -54,6 +54,7 @@ internal static class LibTiffErrors
             if (!string.IsNullOrEmpty(name))
             {
                 text = text.Replace(name + ": ", "", StringComparison.Ordinal);
+                method = method == name ? "" : method;
             }
             text = text.ReplaceLineEndings(" ").Trim();
             return string.IsNullOrEmpty(method) ? $"libtiff: {text}" : $"libtiff {method}: {text}";
