@@ -121,7 +121,7 @@ internal sealed class TiffPageEncoder
                 }
             }
             using var output = new MemoryStream(data.Length / 2);
-            using (var zlib = new ZLibStream(output, CompressionLevel.Fastest, leaveOpen: true))
+            using (var zlib = new ZLibStream(output, CompressionLevel.Optimal, leaveOpen: true))
             {
                 zlib.Write(data);
             }
