@@ -57,6 +57,8 @@ public sealed class BadTiffSuite : IDisposable
         with open(path('truncated.tif'), 'r+b') as f:
             f.truncate(int(os.path.getsize(path('truncated.tif')) * 0.6))
         tifffile.imwrite(path('ten_pages.tif'), np.zeros((10, 8, 8), np.uint8))
+        tifffile.imwrite(path('imagej_truncated.tif'), np.zeros((6, 8, 8), np.uint16), imagej=True, truncate=True)
+        tifffile.imwrite(path('shaped_truncated.tif'), np.zeros((6, 8, 8), np.float32), truncate=True)
         tifffile.imwrite(path('rgb.tif'), np.zeros((16, 16, 3), np.uint8), photometric='rgb')
         tifffile.imwrite(path('mixed_pages.tif'), np.zeros((16, 16), np.uint16))
         tifffile.imwrite(path('mixed_pages.tif'), np.zeros((16, 20), np.uint16), append=True)
@@ -116,6 +118,8 @@ public sealed class TiffBadInputTests(BadTiffSuite suite, ITestOutputHelper outp
     [InlineData("empty", "empty", "no .tif/.tiff slice files")]
     [InlineData("only_junk", "only_junk", "no .tif/.tiff slice files")]
     [InlineData("truncated.tif", "truncated.tif", "truncated")]
+    [InlineData("imagej_truncated.tif", "imagej_truncated.tif", "declares 6 slices but the file has 1 pages")]
+    [InlineData("shaped_truncated.tif", "shaped_truncated.tif", "declares 6 slices but the file has 1 pages")]
     [InlineData("rgb.tif", "rgb.tif", "3 samples per pixel")]
     [InlineData("mixed_pages.tif", "mixed_pages.tif", "page 1: is 20x16 uint16 but page 0 is 16x16 uint16")]
     [InlineData("int64.tif", "int64.tif", "64-bit signed integer samples are not supported")]

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using LibTiff = BitMiracle.LibTiff.Classic.Tiff;
 
 namespace TomoCrop.Volumes.Formats.Tiff;
@@ -30,7 +32,7 @@ internal sealed class MultiPageTiffFormat : IVolumeFormatHandler
     }
 }
 
-internal sealed class MultiPageTiffReader : IVolumeReader
+internal sealed partial class MultiPageTiffReader : IVolumeReader
 {
     private readonly TiffWindowReader _window;
     private readonly long[] _pageOffsets;
@@ -92,6 +94,7 @@ internal sealed class MultiPageTiffReader : IVolumeReader
             {
                 TiffPage.Read(file, pages[^1], limits, $"page {pages.Count - 1}: ").CheckBlocksInFile(file, $"page {pages.Count - 1}: ");
             }
+            CheckNotTruncatedLayout(path, first.ReadDescription(file, "page 0: "), pages.Count, first);
             var shape = new VolumeShape(pages.Count, first.Height, first.Width);
             var info = new VolumeInfo(path, VolumeFormat.MultiPageTiff, shape, first.VoxelType, file.ByteOrder);
             return new MultiPageTiffReader(info, window, [.. pages], first, limits);
@@ -102,6 +105,48 @@ internal sealed class MultiPageTiffReader : IVolumeReader
             throw;
         }
     }
+
+    /// <summary>
+    /// ImageJ files over 4 GiB and tifffile's truncate=True keep many slices behind one page: the description
+    /// says how many. Reading only the pages would silently lose slices, so such files are refused.
+    /// </summary>
+    private static void CheckNotTruncatedLayout(string path, string? description, int pages, TiffPage first)
+    {
+        if (description is null)
+        {
+            return;
+        }
+        long declared = 0;
+        var imagej = ImageJImages().Match(description);
+        if (description.StartsWith("ImageJ=", StringComparison.Ordinal) && imagej.Success)
+        {
+            _ = long.TryParse(imagej.Groups[1].Value, out declared);
+        }
+        else if (description.StartsWith('{') && description.Contains("\"shape\":", StringComparison.Ordinal))
+        {
+            try
+            {
+                using var json = JsonDocument.Parse(description);
+                if (json.RootElement.TryGetProperty("shape", out var shape) && shape.ValueKind == JsonValueKind.Array)
+                {
+                    var voxels = shape.EnumerateArray().Aggregate(1.0, (product, d) => product * (d.TryGetInt64(out var v) ? v : 1));
+                    declared = (long)Math.Min(voxels / ((double)first.Width * first.Height), long.MaxValue);
+                }
+            }
+            catch (JsonException)
+            {
+                // Not tifffile's JSON after all: nothing declared.
+            }
+        }
+        if (declared > pages)
+        {
+            throw new VolumeException(path,
+                $"the description declares {declared} slices but the file has {pages} pages (ImageJ >4 GiB or tifffile truncate=True layout, not supported)");
+        }
+    }
+
+    [GeneratedRegex(@"(?m)^images=(\d+)\s*$")]
+    private static partial Regex ImageJImages();
 
     public void ReadBox(VoxelBox box, Span<byte> destination)
     {

@@ -39,7 +39,10 @@ internal sealed class TiffPage
         TagStripByteCounts = 279, TagPlanarConfig = 284, TagPredictor = 317, TagTileWidth = 322, TagTileLength = 323,
         TagTileOffsets = 324, TagTileByteCounts = 325, TagSampleFormat = 339, TagImageDepth = 32997;
 
+    private const ushort TagImageDescription = 270;
+
     private TiffEntry _offsetsEntry;
+    private TiffEntry? _descriptionEntry;
     private TiffEntry _countsEntry;
 
     public long IfdOffset { get; private init; }
@@ -257,6 +260,10 @@ internal sealed class TiffPage
             BlockWidth = (int)blockWidth,
             BlockHeight = (int)blockHeight,
         };
+        if (entries.TryGetValue(TagImageDescription, out var description) && description.Type == 2)
+        {
+            page._descriptionEntry = description;
+        }
         var blocks = page.BlockCount;
         if (!entries.TryGetValue(offsetsTag, out page._offsetsEntry) || !entries.TryGetValue(countsTag, out page._countsEntry))
         {
@@ -274,6 +281,26 @@ internal sealed class TiffPage
     /// <summary>Reads the offsets and byte counts of the page's strips or tiles (bounded by the metadata limit at parse time).</summary>
     public (long[] Offsets, long[] ByteCounts) LoadBlockTable(TiffFile file, string context = "") =>
         (ReadArray(file, _offsetsEntry, BlockCount, context), ReadArray(file, _countsEntry, BlockCount, context));
+
+    /// <summary>The ImageDescription text (ASCII, bounded by the metadata limit at parse time), or null.</summary>
+    public string? ReadDescription(TiffFile file, string context = "")
+    {
+        if (_descriptionEntry is not { } entry || entry.Count == 0)
+        {
+            return null;
+        }
+        var bytes = new byte[entry.Count];
+        if (entry.IsInline)
+        {
+            var inline = file.IsBigTiff ? BitConverter.GetBytes(entry.Inline) : BitConverter.GetBytes((uint)entry.Inline);
+            inline.AsSpan(0, bytes.Length).CopyTo(bytes);
+        }
+        else
+        {
+            file.ReadExactly(entry.ValueOffset, bytes, context);
+        }
+        return System.Text.Encoding.Latin1.GetString(bytes).TrimEnd('\0');
+    }
 
     /// <summary>Loads the block table and checks every strip or tile lies within the file: the full check of a page.</summary>
     public void CheckBlocksInFile(TiffFile file, string context = "")
