@@ -7,7 +7,8 @@ namespace TomoCrop.Volumes.Formats.Tiff;
 /// <summary>
 /// Reads a (rows, columns) window of one page of one TIFF file, touching only the strips or tiles it
 /// intersects. Uncompressed data is read straight from the file (adjacent strips coalesced into one read);
-/// compressed strips and tiles are decoded by LibTiff.NET, opened lazily on the same file.
+/// Deflate blocks are inflated by .NET's native zlib; LZW, PackBits and the floating-point predictor are
+/// decoded by LibTiff.NET, opened lazily on the same file.
 /// Output is little-endian, C-ordered.
 /// </summary>
 internal sealed class TiffWindowReader(TiffFile file) : IDisposable
