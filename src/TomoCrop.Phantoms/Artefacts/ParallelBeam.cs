@@ -1,0 +1,224 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace TomoCrop.Phantoms.Artefacts;
+
+/// <summary>
+/// Parallel-beam geometry of one axial slice: a detector of <see cref="Bins"/> pixels centred on the rotation axis,
+/// <see cref="Angles"/> projections over 180°. Pixel-driven projection with linear interpolation, ramp filtering
+/// by FFT (Kak &amp; Slaney kernels), and linear-interpolation back-projection whose inner loop is branch-free
+/// (filtered projections are kept with guard samples) and uses AVX2 gathers where available.
+/// Instances are immutable and shared by all threads.
+/// </summary>
+internal sealed class ParallelBeam
+{
+    private readonly float[] _cos;
+    private readonly float[] _sin;
+    private readonly float[] _filter;
+    private readonly Fft _fft;
+
+    public ParallelBeam(int bins, int angles, ReconstructionFilter filter)
+    {
+        Bins = bins;
+        Angles = angles;
+        _cos = new float[angles];
+        _sin = new float[angles];
+        for (var a = 0; a < angles; a++)
+        {
+            var theta = Math.PI * a / angles;
+            _cos[a] = (float)Math.Cos(theta);
+            _sin[a] = (float)Math.Sin(theta);
+        }
+        // Guard samples so every pixel of a square reconstruction (|t| <= N/sqrt 2) reads inside the array.
+        Guard = (int)Math.Ceiling(0.21 * bins) + 3;
+        FilteredLength = bins + 2 * Guard;
+        var size = 2;
+        while (size < 2 * FilteredLength)
+        {
+            size <<= 1;
+        }
+        _fft = new Fft(size);
+        _filter = FilterResponse(size, filter, _fft);
+    }
+
+    public int Bins { get; }
+
+    public int Angles { get; }
+
+    public int Guard { get; }
+
+    public int FilteredLength { get; }
+
+    public int FftSize => _fft.Size;
+
+    public float Cos(int angle) => _cos[angle];
+
+    public float Sin(int angle) => _sin[angle];
+
+    /// <summary>Detector coordinate of bin 0's centre is -(Bins-1)/2 relative to the axis.</summary>
+    public double DetectorCentre => (Bins - 1) / 2.0;
+
+    private static float[] FilterResponse(int size, ReconstructionFilter filter, Fft fft)
+    {
+        var re = new float[size];
+        var im = new float[size];
+        for (var i = 0; i < size; i++)
+        {
+            var n = i <= size / 2 ? i : i - size;
+            re[i] = filter switch
+            {
+                ReconstructionFilter.SheppLogan => (float)(-2.0 / (Math.PI * Math.PI * (4.0 * n * n - 1))),
+                _ => n == 0 ? 0.25f : (n % 2 == 0 ? 0f : (float)(-1.0 / (Math.PI * Math.PI * n * n))),
+            };
+        }
+        fft.Transform(re, im, inverse: false);
+        // The kernel is real and even, so its transform is real; fold in the 1/size of the inverse FFT.
+        for (var i = 0; i < size; i++)
+        {
+            re[i] /= size;
+        }
+        return re;
+    }
+
+    /// <summary>
+    /// Line integrals of a rectangular image for one angle: pixel (j, i) sits at (x, y) = (originX + i, originY + j)
+    /// relative to the axis. Adds into <paramref name="projection"/> (length <see cref="Bins"/>).
+    /// </summary>
+    public void ProjectAngle(ReadOnlySpan<float> image, int height, int width, double originX, double originY, int angle, Span<float> projection)
+    {
+        var c = _cos[angle];
+        var s = _sin[angle];
+        var centre = (float)DetectorCentre;
+        var last = Bins - 1;
+        for (var j = 0; j < height; j++)
+        {
+            var row = image.Slice(j * width, width);
+            var t = (float)(originX * c + (originY + j) * s) + centre;
+            for (var i = 0; i < width; i++, t += c)
+            {
+                var v = row[i];
+                if (v == 0 || t <= -1 || t >= Bins)
+                {
+                    continue;
+                }
+                var k = (int)MathF.Floor(t);
+                var f = t - k;
+                if (k >= 0)
+                {
+                    projection[k] += v * (1 - f);
+                }
+                if (k < last)
+                {
+                    projection[k + 1] += v * f;
+                }
+            }
+        }
+    }
+
+    /// <summary>Ramp-filters projections (rows of <see cref="Bins"/>) into rows of <see cref="FilteredLength"/> samples (guards included).</summary>
+    public void Filter(ReadOnlySpan<float> projections, int count, Span<float> filtered, Span<float> re, Span<float> im)
+    {
+        var size = _fft.Size;
+        for (var a = 0; a < count; a += 2)
+        {
+            re[..size].Clear();
+            im[..size].Clear();
+            projections.Slice(a * Bins, Bins).CopyTo(re);
+            var paired = a + 1 < count;
+            if (paired)
+            {
+                projections.Slice((a + 1) * Bins, Bins).CopyTo(im);
+            }
+            _fft.Transform(re[..size], im[..size], inverse: false);
+            for (var i = 0; i < size; i++)
+            {
+                re[i] *= _filter[i];
+                im[i] *= _filter[i];
+            }
+            _fft.Transform(re[..size], im[..size], inverse: true);
+            Unwrap(re, filtered.Slice(a * FilteredLength, FilteredLength));
+            if (paired)
+            {
+                Unwrap(im, filtered.Slice((a + 1) * FilteredLength, FilteredLength));
+            }
+        }
+    }
+
+    // Output sample g of a filtered row is detector position g - Guard; negative positions wrap to the end.
+    private void Unwrap(ReadOnlySpan<float> circular, Span<float> row)
+    {
+        var size = _fft.Size;
+        for (var g = 0; g < FilteredLength; g++)
+        {
+            var position = g - Guard;
+            row[g] = circular[position >= 0 ? position : position + size];
+        }
+    }
+
+    /// <summary>
+    /// Adds weight × the back-projection of filtered rows for the listed angles into a rectangle whose pixel (j, i) sits at
+    /// (originX + i, originY + j) relative to the axis. The rectangle must lie within the square of side <see cref="Bins"/>.
+    /// </summary>
+    public unsafe void Backproject(ReadOnlySpan<float> filtered, ReadOnlySpan<int> angles, Span<float> image, int height, int width,
+        double originX, double originY, float weight)
+    {
+        var offset = (float)DetectorCentre + Guard;
+        var maxIndex = FilteredLength - 2;
+        fixed (float* q = filtered)
+        fixed (float* img = image)
+        {
+            for (var j = 0; j < height; j++)
+            {
+                var row = img + (long)j * width;
+                for (var n = 0; n < angles.Length; n++)
+                {
+                    var a = angles[n];
+                    var c = _cos[a];
+                    var s = _sin[a];
+                    var qa = q + (long)n * FilteredLength;
+                    var t0 = (float)(originX * c + (originY + j) * s) + offset;
+                    var i = 0;
+                    if (Avx2.IsSupported && width >= 8)
+                    {
+                        var steps = Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f) * c;
+                        var w = Vector256.Create(weight);
+                        var lowest = Vector256<float>.Zero;
+                        var highest = Vector256.Create((float)maxIndex);
+                        for (; i <= width - 8; i += 8)
+                        {
+                            var t = Vector256.Create(t0 + i * c) + steps;
+                            t = Avx.Min(Avx.Max(t, lowest), highest);
+                            var floor = Avx.RoundToNegativeInfinity(t);
+                            var k = Avx.ConvertToVector256Int32WithTruncation(floor);
+                            var f = t - floor;
+                            var v0 = Avx2.GatherVector256(qa, k, 4);
+                            var v1 = Avx2.GatherVector256(qa + 1, k, 4);
+                            var value = v0 + f * (v1 - v0);
+                            var target = row + i;
+                            Avx.Store(target, Avx.LoadVector256(target) + value * w);
+                        }
+                    }
+                    for (; i < width; i++)
+                    {
+                        var t = Math.Clamp(t0 + i * c, 0, maxIndex);
+                        var k = (int)t;
+                        var f = t - k;
+                        row[i] += weight * (qa[k] + f * (qa[k + 1] - qa[k]));
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int NextPowerOfTwo(int value)
+    {
+        var size = 1;
+        while (size < value)
+        {
+            size <<= 1;
+        }
+        return size;
+    }
+}
