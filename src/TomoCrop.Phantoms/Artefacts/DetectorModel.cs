@@ -21,10 +21,10 @@ internal sealed class DetectorModel
         _offset = new double[bins];
         _period = new double[bins];
         _phase = new double[bins];
-        var sigma = 0.0025 * options.RingStrength;
+        var sigma = 0.0012 * options.RingStrength;
         for (var d = 0; d < bins; d++)
         {
-            var heavy = rng.Chance(0.04) ? rng.Uniform(3, 7) : 1;
+            var heavy = rng.Chance(0.03) ? rng.Uniform(2, 5) : 1;
             _offset[d] = sigma * rng.Gaussian() * heavy;
             _period[d] = rng.Uniform(40, 400);
             _phase[d] = rng.Uniform(0, 2 * Math.PI);
@@ -36,7 +36,7 @@ internal sealed class DetectorModel
             var first = rng.Next(bins / 10, bins - bins / 10);
             var zStart = rng.Next(0, slices);
             _defects[i] = (first, first + rng.Next(0, 3), zStart, zStart + rng.Next(Math.Max(2, slices / 10), Math.Max(3, slices / 2)),
-                sigma * rng.Uniform(4, 10) * (rng.Chance(0.5) ? 1 : -1));
+                sigma * rng.Uniform(3, 6) * (rng.Chance(0.5) ? 1 : -1));
         }
         if (options.Streaks)
         {

@@ -18,6 +18,7 @@ internal sealed class SliceWorkspace
     {
         Ideal = new float[idealPixels];
         Mask = new byte[idealPixels];
+        Symmetric = new float[idealPixels];
         Output = new float[slicePixels];
         Scratch = new float[slicePixels];
         Sinogram = new float[sinogram];
@@ -30,6 +31,7 @@ internal sealed class SliceWorkspace
 
     public float[] Ideal { get; }
     public byte[] Mask { get; }
+    public float[] Symmetric { get; }
     public float[] Output { get; }
     public float[] Scratch { get; }
     public float[] Sinogram { get; }
@@ -107,9 +109,9 @@ internal sealed class SliceSimulator
         SliceMaskStats stats;
         if (_options.Mode == ArtefactMode.Reconstruction)
         {
-            _scene.RenderSlice(z, _gridY0, _gridX0, _grid, _grid, w.Ideal, w.Mask);
+            var painted = _scene.RenderSlice(z, _gridY0, _gridX0, _grid, _grid, w.Ideal, w.Mask, w.Symmetric);
             stats = Measure(w.Mask, _grid, -_gridY0, -_gridX0);
-            Reconstruct(z, w);
+            Reconstruct(z, w, painted);
         }
         else
         {
@@ -154,7 +156,7 @@ internal sealed class SliceSimulator
         return stats;
     }
 
-    private void Reconstruct(int z, SliceWorkspace w)
+    private void Reconstruct(int z, SliceWorkspace w, (int RowMin, int RowMax, int ColMin, int ColMax) painted)
     {
         var beam = _beam!;
         var detector = _detector!;
@@ -162,12 +164,35 @@ internal sealed class SliceSimulator
         var rng = Rng.Derive(_spec.Seed, purpose: 3, index: z);
         var bins = _bins;
         var sinogram = w.Sinogram.AsSpan(0, beam.Angles * bins);
-        sinogram.Clear();
         var originX = _gridX0 - _scene.AxisX;
         var originY = _gridY0 - _scene.AxisY;
-        for (var a = 0; a < beam.Angles; a++)
+        // The holder and medium are rotationally symmetric about the axis, so their projection is the same at every
+        // angle: project them once, then project only the rectangle holding the specimen and bubbles at every angle.
+        var symmetric = sinogram[..bins];
+        symmetric.Clear();
+        _scene.Holder?.Project(z, symmetric, -beam.DetectorCentre, w.Row);
+        for (var a = 1; a < beam.Angles; a++)
         {
-            beam.ProjectAngle(w.Ideal, _grid, _grid, originX, originY, a, sinogram.Slice(a * bins, bins));
+            symmetric.CopyTo(sinogram.Slice(a * bins, bins));
+        }
+        if (painted.RowMax >= 0)
+        {
+            var rows = painted.RowMax - painted.RowMin + 1;
+            var columns = painted.ColMax - painted.ColMin + 1;
+            var rest = w.Symmetric.AsSpan(0, rows * columns);
+            for (var r = 0; r < rows; r++)
+            {
+                var source = (painted.RowMin + r) * _grid + painted.ColMin;
+                for (var c = 0; c < columns; c++)
+                {
+                    // Reuses the symmetric buffer: row r of the rectangle never overwrites rows it still needs.
+                    rest[r * columns + c] = w.Ideal[source + c] - w.Symmetric[source + c];
+                }
+            }
+            for (var a = 0; a < beam.Angles; a++)
+            {
+                beam.ProjectAngle(rest, rows, columns, originX + painted.ColMin, originY + painted.RowMin, a, sinogram.Slice(a * bins, bins));
+            }
         }
         detector.RingOffsets(z, w.Offsets);
         var photons = _options.Photons;

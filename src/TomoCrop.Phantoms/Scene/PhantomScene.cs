@@ -56,9 +56,20 @@ internal sealed class PhantomScene
     /// <summary>
     /// Paints the ideal density of slice <paramref name="z"/> over the rectangle starting at (y0, x0) and, when
     /// <paramref name="mask"/> is not empty, marks the voxels whose centres lie inside the specimen.
+    /// When <paramref name="holderOnly"/> is not empty it receives the rotationally symmetric part (holder and medium)
+    /// alone. Returns the rectangle (rows, columns, inclusive, relative to the origin) where anything else was painted.
     /// </summary>
-    public void RenderSlice(int z, int y0, int x0, int height, int width, Span<float> density, Span<byte> mask)
+    public (int RowMin, int RowMax, int ColMin, int ColMax) RenderSlice(int z, int y0, int x0, int height, int width,
+        Span<float> density, Span<byte> mask, Span<float> holderOnly = default)
     {
+        int rowMin = int.MaxValue, rowMax = -1, colMin = int.MaxValue, colMax = -1;
+        void Painted(int row, int first, int last)
+        {
+            rowMin = Math.Min(rowMin, row);
+            rowMax = Math.Max(rowMax, row);
+            colMin = Math.Min(colMin, first);
+            colMax = Math.Max(colMax, last);
+        }
         density[..(height * width)].Clear();
         if (!mask.IsEmpty)
         {
@@ -71,11 +82,16 @@ internal sealed class PhantomScene
             var y = y0 + j;
             var row = density.Slice(j * width, width);
             Holder?.FillRow(y, z, x0, row);
+            if (!holderOnly.IsEmpty)
+            {
+                row.CopyTo(holderOnly.Slice(j * width, width));
+            }
             foreach (var bubble in bubbles)
             {
                 if (bubble.MayTouchRow(y, z) && Clip(bubble, y, z, x0, width, out var first, out var last))
                 {
                     row[(first - x0)..(last - x0 + 1)].Fill(bubble.Material.Base);
+                    Painted(j, first - x0, last - x0);
                 }
             }
             foreach (var part in parts)
@@ -102,8 +118,10 @@ internal sealed class PhantomScene
                 {
                     mask.Slice(j * width + first - x0, last - first + 1).Fill(1);
                 }
+                Painted(j, first - x0, last - x0);
             }
         }
+        return (rowMin, rowMax, colMin, colMax);
     }
 
     private static bool Clip(Ellipsoid e, double y, double z, int x0, int width, out int first, out int last)

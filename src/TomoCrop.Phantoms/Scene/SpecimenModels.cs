@@ -47,13 +47,13 @@ internal static class SpecimenModels
         var tissue = (float)rng.Uniform(0.3, 0.36);
         parts.Add(Blob(0, 0, 0, 0.5, ry, rz, new Material(tissue)
         {
-            NoiseAmplitude = 0.025f, NoiseFrequency = 9, CellWallDepth = 0.05f, CellSize = (float)rng.Uniform(0.035, 0.055),
+            NoiseAmplitude = 0.025f, NoiseFrequency = 9, CellWallDepth = 0.08f, CellSize = (float)rng.Uniform(0.045, 0.065),
             CellVariation = 0.03f, Seed = seed,
         }));
         // Yolk mass: ventral and posterior, denser, with large yolky cells.
         parts.Add(Blob(-0.06, 0, -0.2 * rz, 0.33, 0.75 * ry, 0.62 * rz, new Material(tissue + (float)rng.Uniform(0.08, 0.14))
         {
-            NoiseAmplitude = 0.03f, NoiseFrequency = 6, CellWallDepth = 0.07f, CellSize = (float)rng.Uniform(0.06, 0.08),
+            NoiseAmplitude = 0.03f, NoiseFrequency = 6, CellWallDepth = 0.11f, CellSize = (float)rng.Uniform(0.08, 0.11),
             CellVariation = 0.04f, Seed = seed + 11,
         }));
         // Gut cavity and brain ventricle: fluid, lighter.
@@ -96,8 +96,8 @@ internal static class SpecimenModels
     {
         var parts = new List<LocalEllipsoid>();
         var tissue = (float)rng.Uniform(0.28, 0.33);
-        var height = rng.Uniform(0.065, 0.085);
-        var width = height * rng.Uniform(0.6, 0.8);
+        var height = rng.Uniform(0.085, 0.11);
+        var width = height * rng.Uniform(0.7, 0.85);
         var muscle = new Material(tissue)
         {
             NoiseAmplitude = 0.02f, NoiseFrequency = 14, BandAmplitude = -0.035f, BandPeriod = (float)rng.Uniform(0.025, 0.035), Seed = seed,
