@@ -156,59 +156,77 @@ internal sealed class ParallelBeam
         }
     }
 
+    /// <summary>Samples per detector pixel of the finely resampled filtered projection read by the back-projection.</summary>
+    private const int Oversampling = 4;
+
     /// <summary>
     /// Adds weight × the back-projection of filtered rows for the listed angles into a rectangle whose pixel (j, i) sits at
     /// (originX + i, originY + j) relative to the axis. The rectangle must lie within the square of side <see cref="Bins"/>.
+    /// Each filtered row is first resampled linearly at a quarter pixel, so the inner loop needs one gather (nearest
+    /// quarter-pixel sample) per eight pixels instead of two gathers and an interpolation.
     /// </summary>
     public unsafe void Backproject(ReadOnlySpan<float> filtered, ReadOnlySpan<int> angles, Span<float> image, int height, int width,
         double originX, double originY, float weight)
     {
-        var offset = (float)DetectorCentre + Guard;
-        var maxIndex = FilteredLength - 2;
-        fixed (float* q = filtered)
-        fixed (float* img = image)
+        var fineLength = (FilteredLength - 1) * Oversampling + 1;
+        var fine = System.Buffers.ArrayPool<float>.Shared.Rent(fineLength);
+        try
         {
-            for (var j = 0; j < height; j++)
+            var offset = (float)((DetectorCentre + Guard) * Oversampling) + 0.5f;
+            var maxIndex = (float)(fineLength - 1);
+            fixed (float* q = fine)
+            fixed (float* img = image)
             {
-                var row = img + (long)j * width;
                 for (var n = 0; n < angles.Length; n++)
                 {
+                    Resample(filtered.Slice(n * FilteredLength, FilteredLength), fine, weight);
                     var a = angles[n];
-                    var c = _cos[a];
-                    var s = _sin[a];
-                    var qa = q + (long)n * FilteredLength;
-                    var t0 = (float)(originX * c + (originY + j) * s) + offset;
-                    var i = 0;
-                    if (Avx2.IsSupported && width >= 8)
+                    var c = _cos[a] * Oversampling;
+                    var s = _sin[a] * Oversampling;
+                    for (var j = 0; j < height; j++)
                     {
-                        var steps = Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f) * c;
-                        var w = Vector256.Create(weight);
-                        var lowest = Vector256<float>.Zero;
-                        var highest = Vector256.Create((float)maxIndex);
-                        for (; i <= width - 8; i += 8)
+                        var row = img + (long)j * width;
+                        var t0 = (float)(originX * c + (originY + j) * s) + offset;
+                        var i = 0;
+                        if (Avx2.IsSupported && width >= 8)
                         {
-                            var t = Vector256.Create(t0 + i * c) + steps;
-                            t = Avx.Min(Avx.Max(t, lowest), highest);
-                            var floor = Avx.RoundToNegativeInfinity(t);
-                            var k = Avx.ConvertToVector256Int32WithTruncation(floor);
-                            var f = t - floor;
-                            var v0 = Avx2.GatherVector256(qa, k, 4);
-                            var v1 = Avx2.GatherVector256(qa + 1, k, 4);
-                            var value = v0 + f * (v1 - v0);
-                            var target = row + i;
-                            Avx.Store(target, Avx.LoadVector256(target) + value * w);
+                            var steps = Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f) * c;
+                            var lowest = Vector256<float>.Zero;
+                            var highest = Vector256.Create(maxIndex);
+                            for (; i <= width - 8; i += 8)
+                            {
+                                var t = Avx.Min(Avx.Max(Vector256.Create(t0 + i * c) + steps, lowest), highest);
+                                var value = Avx2.GatherVector256(q, Avx.ConvertToVector256Int32WithTruncation(t), 4);
+                                var target = row + i;
+                                Avx.Store(target, Avx.LoadVector256(target) + value);
+                            }
                         }
-                    }
-                    for (; i < width; i++)
-                    {
-                        var t = Math.Clamp(t0 + i * c, 0, maxIndex);
-                        var k = (int)t;
-                        var f = t - k;
-                        row[i] += weight * (qa[k] + f * (qa[k + 1] - qa[k]));
+                        for (; i < width; i++)
+                        {
+                            row[i] += q[(int)Math.Clamp(t0 + i * c, 0, maxIndex)];
+                        }
                     }
                 }
             }
         }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(fine);
+        }
+    }
+
+    private static void Resample(ReadOnlySpan<float> row, Span<float> fine, float weight)
+    {
+        for (var k = 0; k < row.Length - 1; k++)
+        {
+            var a = row[k] * weight;
+            var step = (row[k + 1] * weight - a) / Oversampling;
+            for (var m = 0; m < Oversampling; m++)
+            {
+                fine[k * Oversampling + m] = a + m * step;
+            }
+        }
+        fine[(row.Length - 1) * Oversampling] = row[^1] * weight;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
