@@ -26,9 +26,12 @@ public sealed class ReconstructionTests : IDisposable
             image[y * size + x] = Math.Sqrt(Math.Pow(x - centre - 3, 2) + Math.Pow(y - centre + 2, 2)) < radius ? 0.5f : 0f;
         }
         var sinogram = new float[angles * size];
-        for (var a = 0; a < angles; a++)
+        using (var projector = new RayProjector(image, size, size, -centre, -centre))
         {
-            beam.ProjectAngle(image, size, size, -centre, -centre, a, sinogram.AsSpan(a * size, size));
+            for (var a = 0; a < angles; a++)
+            {
+                projector.Project(beam, a, sinogram.AsSpan(a * size, size));
+            }
         }
         var filtered = new float[angles * beam.FilteredLength];
         beam.Filter(sinogram, angles, filtered, new float[beam.FftSize], new float[beam.FftSize]);

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -6,9 +5,9 @@ namespace TomoCrop.Phantoms.Artefacts;
 
 /// <summary>
 /// Parallel-beam geometry of one axial slice: a detector of <see cref="Bins"/> pixels centred on the rotation axis,
-/// <see cref="Angles"/> projections over 180°. Pixel-driven projection with linear interpolation, ramp filtering
-/// by FFT (Kak &amp; Slaney kernels), and linear-interpolation back-projection whose inner loop is branch-free
-/// (filtered projections are kept with guard samples) and uses AVX2 gathers where available.
+/// <see cref="Angles"/> projections over 180° (projected by <see cref="RayProjector"/>), ramp filtering
+/// by FFT (Kak &amp; Slaney kernels), and back-projection whose inner loop is branch-free (filtered projections
+/// are kept with guard samples) and uses AVX2 gathers where available.
 /// Instances are immutable and shared by all threads.
 /// </summary>
 internal sealed class ParallelBeam
@@ -79,41 +78,6 @@ internal sealed class ParallelBeam
             re[i] /= size;
         }
         return re;
-    }
-
-    /// <summary>
-    /// Line integrals of a rectangular image for one angle: pixel (j, i) sits at (x, y) = (originX + i, originY + j)
-    /// relative to the axis. Adds into <paramref name="projection"/> (length <see cref="Bins"/>).
-    /// </summary>
-    public void ProjectAngle(ReadOnlySpan<float> image, int height, int width, double originX, double originY, int angle, Span<float> projection)
-    {
-        var c = _cos[angle];
-        var s = _sin[angle];
-        var centre = (float)DetectorCentre;
-        var last = Bins - 1;
-        for (var j = 0; j < height; j++)
-        {
-            var row = image.Slice(j * width, width);
-            var t = (float)(originX * c + (originY + j) * s) + centre;
-            for (var i = 0; i < width; i++, t += c)
-            {
-                var v = row[i];
-                if (v == 0 || t <= -1 || t >= Bins)
-                {
-                    continue;
-                }
-                var k = (int)MathF.Floor(t);
-                var f = t - k;
-                if (k >= 0)
-                {
-                    projection[k] += v * (1 - f);
-                }
-                if (k < last)
-                {
-                    projection[k + 1] += v * f;
-                }
-            }
-        }
     }
 
     /// <summary>Ramp-filters projections (rows of <see cref="Bins"/>) into rows of <see cref="FilteredLength"/> samples (guards included).</summary>
@@ -227,16 +191,5 @@ internal sealed class ParallelBeam
             }
         }
         fine[(row.Length - 1) * Oversampling] = row[^1] * weight;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int NextPowerOfTwo(int value)
-    {
-        var size = 1;
-        while (size < value)
-        {
-            size <<= 1;
-        }
-        return size;
     }
 }

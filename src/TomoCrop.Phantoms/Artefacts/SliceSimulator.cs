@@ -81,9 +81,10 @@ internal sealed class SliceSimulator
             _detector = new DetectorModel(_bins, angles, shape.Z, _options, spec.Seed);
         }
         _allAngles = Enumerable.Range(0, angles).ToArray();
-        // The scan sees everything around the axis, also beyond the field of view (truncation artefacts).
+        // The scan sees what lies around the axis beyond the field of view too (truncation artefacts); half a field
+        // of view of margin is enough for those and bounds the projection cost at 2.25x that of the field of view.
         _grid = _options.Mode == ArtefactMode.Reconstruction
-            ? Math.Clamp(2 * (int)Math.Ceiling(scene.LateralReach) + 4, _bins, 2 * _bins)
+            ? Math.Clamp(2 * (int)Math.Ceiling(scene.LateralReach) + 4, _bins, 3 * _bins / 2 + 4)
             : 0;
         _gridX0 = -((_grid - shape.X) / 2);
         _gridY0 = -((_grid - shape.Y) / 2);
@@ -189,9 +190,10 @@ internal sealed class SliceSimulator
                     rest[r * columns + c] = w.Ideal[source + c] - w.Symmetric[source + c];
                 }
             }
+            using var projector = new RayProjector(rest, rows, columns, originX + painted.ColMin, originY + painted.RowMin);
             for (var a = 0; a < beam.Angles; a++)
             {
-                beam.ProjectAngle(rest, rows, columns, originX + painted.ColMin, originY + painted.RowMin, a, sinogram.Slice(a * bins, bins));
+                projector.Project(beam, a, sinogram.Slice(a * bins, bins));
             }
         }
         detector.RingOffsets(z, w.Offsets);
@@ -315,7 +317,10 @@ internal sealed class SliceSimulator
         {
             var projection = w.Sinogram.AsSpan(0, _bins);
             projection.Clear();
-            beam.ProjectAngle(ideal, height, width, -_scene.AxisX, -_scene.AxisY, bad.Angle, projection);
+            using (var projector = new RayProjector(ideal, height, width, -_scene.AxisX, -_scene.AxisY))
+            {
+                projector.Project(beam, bad.Angle, projection);
+            }
             var original = w.Row.AsSpan(0, _bins);
             projection.CopyTo(original);
             if (bad.Shift != 0)
