@@ -35,17 +35,33 @@ public static class PhantomGenerator
     /// Streams the phantom into <paramref name="writer"/> (slices, then provenance attributes) without completing it,
     /// and returns the exact ground truth.
     /// </summary>
-    public static PhantomTruth Generate(PhantomSpec spec, IVolumeWriter writer, IoLimits? limits = null)
+    public static PhantomTruth Generate(PhantomSpec spec, IVolumeWriter writer, IoLimits? limits = null) =>
+        Stream(spec, writer, limits, mask: false);
+
+    /// <summary>
+    /// Writes the exact specimen mask (uint8, 1 inside) of <paramref name="spec"/> as a volume: the voxel-level truth
+    /// behind the box, for evaluating segmentations or checking the box.
+    /// </summary>
+    public static PhantomTruth WriteMask(PhantomSpec spec, string path, VolumeWriteOptions options)
     {
         spec.Validate();
-        if (writer.Info.Shape != spec.Shape || writer.Info.VoxelType != spec.VoxelType)
+        return WriteNew(Path.GetFullPath(path), spec.Shape, VoxelType.UInt8, options, writer => Stream(spec, writer, options.Limits, mask: true));
+    }
+
+    private static PhantomTruth Stream(PhantomSpec spec, IVolumeWriter writer, IoLimits? limits, bool mask)
+    {
+        spec.Validate();
+        var voxelType = mask ? VoxelType.UInt8 : spec.VoxelType;
+        if (writer.Info.Shape != spec.Shape || writer.Info.VoxelType != voxelType)
         {
-            throw new ArgumentException($"writer expects {writer.Info.Shape} {writer.Info.VoxelType.NumpyName()}, spec is {spec.Shape} {spec.VoxelType.NumpyName()}");
+            throw new ArgumentException($"writer expects {writer.Info.Shape} {writer.Info.VoxelType.NumpyName()}, phantom is {spec.Shape} {voxelType.NumpyName()}");
         }
         var scene = PhantomScene.Create(spec);
-        var simulator = new SliceSimulator(scene, spec);
+        // The scene depends on the seed, not on the artefacts, so the mask of any spec comes from its ideal slices.
+        var simulator = new SliceSimulator(scene, mask ? spec with { Artefacts = spec.Artefacts with { Mode = ArtefactMode.None } } : spec);
         var shape = spec.Shape;
-        var sliceBytes = (int)(shape.SliceVoxels * spec.VoxelType.Size());
+        var slicePixels = (int)shape.SliceVoxels;
+        var sliceBytes = slicePixels * voxelType.Size();
         var budget = Math.Min(DefaultSlabBytes, (limits ?? IoLimits.Default).MaxBufferBytes);
         var slab = Math.Clamp(spec.SlabSlices ?? (int)Math.Max(1, budget / sliceBytes), 1, shape.Z);
         var buffer = new byte[(long)slab * sliceBytes];
@@ -62,7 +78,15 @@ public static class PhantomGenerator
                 (k, _, w) =>
                 {
                     stats[k] = simulator.Simulate(start + k, w);
-                    Convert(w.Output.AsSpan(0, (int)shape.SliceVoxels), buffer.AsSpan(k * sliceBytes, sliceBytes), spec);
+                    var target = buffer.AsSpan(k * sliceBytes, sliceBytes);
+                    if (mask)
+                    {
+                        w.Mask.AsSpan(0, slicePixels).CopyTo(target);
+                    }
+                    else
+                    {
+                        Convert(w.Output.AsSpan(0, slicePixels), target, spec);
+                    }
                     return w;
                 },
                 workspaces.Add);
@@ -87,47 +111,6 @@ public static class PhantomGenerator
             total.Count);
         writer.SetAttributes(Attributes(spec, truth));
         return truth;
-    }
-
-    /// <summary>
-    /// Writes the exact specimen mask (uint8, 1 inside) of <paramref name="spec"/> as a volume: the voxel-level truth
-    /// behind the box, for evaluating segmentations or checking the box.
-    /// </summary>
-    public static PhantomTruth WriteMask(PhantomSpec spec, string path, VolumeWriteOptions options)
-    {
-        spec.Validate();
-        var maskSpec = spec with { Artefacts = spec.Artefacts with { Mode = ArtefactMode.None } };
-        var scene = PhantomScene.Create(maskSpec);
-        var shape = spec.Shape;
-        var slice = (int)shape.SliceVoxels;
-        var density = new float[slice];
-        var mask = new byte[slice];
-        long count = 0;
-        int zMin = int.MaxValue, zMax = -1, yMin = int.MaxValue, yMax = -1, xMin = int.MaxValue, xMax = -1;
-        return WriteNew(Path.GetFullPath(path), shape, VoxelType.UInt8, options, writer =>
-        {
-        for (var z = 0; z < shape.Z; z++)
-        {
-            scene.RenderSlice(z, 0, 0, shape.Y, shape.X, density, mask);
-            for (var y = 0; y < shape.Y; y++)
-            {
-                var row = mask.AsSpan(y * shape.X, shape.X);
-                var first = row.IndexOf((byte)1);
-                if (first < 0)
-                {
-                    continue;
-                }
-                count += row.Count((byte)1);
-                (zMin, zMax) = (Math.Min(zMin, z), z);
-                (yMin, yMax) = (Math.Min(yMin, y), Math.Max(yMax, y));
-                (xMin, xMax) = (Math.Min(xMin, first), Math.Max(xMax, row.LastIndexOf((byte)1)));
-            }
-            writer.WriteSlices(mask, 1);
-        }
-        var truth = new PhantomTruth(count == 0 ? null : new VoxelBox(new(zMin, zMax + 1), new(yMin, yMax + 1), new(xMin, xMax + 1)), count);
-        writer.SetAttributes(Attributes(spec, truth));
-        return truth;
-        });
     }
 
     /// <summary>The manifest entry of a generated volume.</summary>
