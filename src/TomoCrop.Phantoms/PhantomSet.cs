@@ -45,7 +45,8 @@ public static class PhantomSet
         Shape = options.Shapes[index % options.Shapes.Count],
         VoxelType = options.VoxelTypes[index % options.VoxelTypes.Count],
         Variant = options.Variants[index % options.Variants.Count],
-        Seed = (long)(Rng.Mix((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)index) >> 1),
+        // Small enough to survive any JSON reader (below 2^31) and to be typed back on a command line.
+        Seed = (long)(Rng.Mix((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)index) >> 33),
         SpecimenSize = options.SpecimenSize,
         Artefacts = options.Artefacts,
     };

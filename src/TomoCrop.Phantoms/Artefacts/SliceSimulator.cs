@@ -50,7 +50,7 @@ internal sealed class SliceWorkspace
 internal sealed class SliceSimulator
 {
     // Noise of the approximate mode, tuned so that it matches the FBP mode's noise in medium at equal photon counts.
-    private const double ApproximateNoisePerPhoton = 0.09;
+    private const double ApproximateNoisePerPhoton = 0.06;
 
     private readonly PhantomScene _scene;
     private readonly PhantomSpec _spec;
