@@ -73,7 +73,7 @@ public static class PhantomGenerator
         {
             var count = Math.Min(slab, shape.Z - z0);
             var start = z0;
-            Parallel.For(0, count,
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
                 () => workspaces.TryTake(out var w) ? w : simulator.CreateWorkspace(),
                 (k, _, w) =>
                 {

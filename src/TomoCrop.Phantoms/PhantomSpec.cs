@@ -114,9 +114,15 @@ public sealed record PhantomSpec
         {
             throw new ArgumentException($"phantom shape {Shape} is empty");
         }
-        if (Shape.Y > 16384 || Shape.X > 16384)
+        // Per-thread scratch grows with the slice (the simulated scan covers 1.5x the view); keep it to a few hundred MiB.
+        var side = Math.Max(Shape.Y, Shape.X);
+        if (side > 8192)
         {
-            throw new ArgumentException($"phantom slice {Shape.Y}x{Shape.X} is larger than 16384x16384");
+            throw new ArgumentException($"phantom slice {Shape.Y}x{Shape.X} is larger than 8192x8192");
+        }
+        if (Artefacts.Mode == ArtefactMode.Reconstruction && side > 4096)
+        {
+            throw new ArgumentException($"simulated reconstruction of {Shape.Y}x{Shape.X} slices is limited to 4096x4096; use approximate artefacts");
         }
         if (VoxelType is not (VoxelType.Float32 or VoxelType.UInt16))
         {

@@ -113,6 +113,8 @@ public sealed class OutputTests : IDisposable
         Assert.Throws<ArgumentException>(() => PhantomGenerator.Write(new PhantomSpec { Shape = new VolumeShape(0, 8, 8) }, path, PhantomTestKit.Raw));
         Assert.Throws<ArgumentException>(() => PhantomGenerator.Write(new PhantomSpec { VoxelType = VoxelType.Int32 }, path, PhantomTestKit.Raw));
         Assert.Throws<ArgumentException>(() => PhantomGenerator.Write(new PhantomSpec { SpecimenSize = (50, 10) }, path, PhantomTestKit.Raw));
+        Assert.Throws<ArgumentException>(() => PhantomGenerator.Write(new PhantomSpec { Shape = new VolumeShape(1, 5000, 5000) }, path, PhantomTestKit.Raw));
+        Assert.Throws<ArgumentException>(() => PhantomGenerator.Write(new PhantomSpec { Artefacts = new ArtefactOptions { Angles = 2 } }, path, PhantomTestKit.Raw));
         Assert.False(File.Exists(path));
     }
 
