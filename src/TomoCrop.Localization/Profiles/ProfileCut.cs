@@ -107,16 +107,33 @@ public static class ProfileCut
         // axis beyond a run that reaches the first/last sample belongs to the object.
         var touchesStart = first == 0;
         var touchesEnd = last == n - 1;
-        var start = touchesStart ? 0 : positions[first - 1];
-        var stop = touchesEnd ? axisLength : positions[last + 1] + 1;
-        var margin = (long)options.MarginVoxels + (long)Math.Ceiling(options.MarginPercent / 100.0 * (stop - start));
-        var range = new AxisRange((int)Math.Max(0, start - margin), (int)Math.Min(axisLength, stop + margin));
+        var (start, stop) = SamplesToVoxels(first, last, positions, axisLength);
+        var margin = Margin(stop - start, options);
+        var range = WithMargin(new AxisRange(start, stop), axisLength, options);
 
         var detected = $"object at {start}:{stop} (threshold {Format(level)}, separation {Format(separation)}), margin {margin}";
         var reason = (touchesStart || touchesEnd)
             ? $"object touches the {(touchesStart && touchesEnd ? "both borders" : touchesStart ? "lower border" : "upper border")}: kept to the border; {detected}"
             : detected;
         return new AxisDecision(range, confidence, range == full, reason);
+    }
+
+    /// <summary>
+    /// Voxel range standing for samples first..last (inclusive): out to the neighbouring samples outside the
+    /// span, or to the axis border when the span reaches the first/last sample (the unsampled end is unknown).
+    /// </summary>
+    internal static (int Start, int Stop) SamplesToVoxels(int first, int last, IReadOnlyList<int> positions, int axisLength) =>
+        (first == 0 ? 0 : positions[first - 1], last == positions.Count - 1 ? axisLength : positions[last + 1] + 1);
+
+    /// <summary>MarginVoxels + ceil(MarginPercent % of the extent), the margin added on each side.</summary>
+    internal static long Margin(int extent, ProfileCutOptions options) =>
+        (long)options.MarginVoxels + (long)Math.Ceiling(options.MarginPercent / 100.0 * extent);
+
+    /// <summary><paramref name="detected"/> widened by <see cref="Margin"/> on both sides, clamped to [0, axisLength).</summary>
+    internal static AxisRange WithMargin(AxisRange detected, int axisLength, ProfileCutOptions options)
+    {
+        var margin = Margin(detected.Length, options);
+        return new AxisRange((int)Math.Max(0, detected.Start - margin), (int)Math.Min(axisLength, detected.Stop + margin));
     }
 
     private static AxisDecision Whole(AxisRange full, double confidence, string reason) =>
