@@ -53,8 +53,8 @@ public sealed class ClassicalLocalizer(ClassicalOptions? options = null) : ILoca
             throw new VolumeException(volume.Info.Path, $"cannot localize in an empty volume of shape {shape}");
         }
 
-        var step = MaximumProjections.ChooseStep(shape, _options.MaxSampleVoxels);
-        var projections = MaximumProjections.Read(volume, step, _options.Limits, cancellationToken);
+        var step = StridedProjections.ChooseStep(shape, _options.MaxSampleVoxels);
+        var projections = StridedProjections.Read(volume, step, _options.Limits, cancellationToken);
         var readSeconds = total.Elapsed.TotalSeconds;
 
         var analysis = Stopwatch.StartNew();
@@ -142,7 +142,7 @@ public sealed class ClassicalLocalizer(ClassicalOptions? options = null) : ILoca
     /// The maximum of each subsample plane across <paramref name="axis"/> (taken from a projection that keeps the
     /// axis). Planes with no finite voxel get the profile's lowest finite value: there is nothing in them.
     /// </summary>
-    private static float[] PlaneMaxima(MaximumProjections p, int axis)
+    private static float[] PlaneMaxima(StridedProjections p, int axis)
     {
         var s = p.Sample;
         var values = new float[s[axis]];

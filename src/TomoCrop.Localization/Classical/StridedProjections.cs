@@ -4,15 +4,16 @@ namespace TomoCrop.Localization.Classical;
 
 /// <summary>
 /// Maximum-intensity projections of a strided subsample along each axis, accumulated plane by plane so only
-/// the three projection images and one batch of subsample planes are ever held. Non-finite voxels (NaN
-/// outside the reconstruction circle) are skipped; a pixel that saw none stays −∞.
+/// the three projection images (and, when asked, three orthogonal sections) plus one batch of subsample
+/// planes are ever held. Non-finite voxels (NaN outside the reconstruction circle) are skipped in the
+/// projections; a pixel that saw none stays −∞. Sections keep the voxels as read.
 /// </summary>
-internal sealed class MaximumProjections
+public sealed class StridedProjections
 {
     /// <summary>Bytes of subsample planes fetched per strided read.</summary>
     private const long BatchBytes = 16L << 20;
 
-    private MaximumProjections(VolumeShape volume, int step)
+    private StridedProjections(VolumeShape volume, int step, (int Z, int Y, int X)? sections)
     {
         Volume = volume;
         Step = step;
@@ -20,6 +21,13 @@ internal sealed class MaximumProjections
         AlongZ = Filled((long)Sample.Y * Sample.X);
         AlongY = Filled((long)Sample.Z * Sample.X);
         AlongX = Filled((long)Sample.Z * Sample.Y);
+        if (sections is { } at)
+        {
+            SectionIndex = (Math.Clamp(at.Z, 0, Sample.Z - 1), Math.Clamp(at.Y, 0, Sample.Y - 1), Math.Clamp(at.X, 0, Sample.X - 1));
+            SectionZ = new float[(long)Sample.Y * Sample.X];
+            SectionY = new float[(long)Sample.Z * Sample.X];
+            SectionX = new float[(long)Sample.Z * Sample.Y];
+        }
     }
 
     public VolumeShape Volume { get; }
@@ -37,6 +45,18 @@ internal sealed class MaximumProjections
     /// <summary>Projection along x: rows z, columns y.</summary>
     public float[] AlongX { get; }
 
+    /// <summary>Subsample indices (z, y, x) of the three sections, when sections were asked for.</summary>
+    public (int Z, int Y, int X)? SectionIndex { get; }
+
+    /// <summary>Section at subsample plane z = SectionIndex.Z: rows y, columns x.</summary>
+    public float[]? SectionZ { get; }
+
+    /// <summary>Section at subsample row y = SectionIndex.Y: rows z, columns x.</summary>
+    public float[]? SectionY { get; }
+
+    /// <summary>Section at subsample column x = SectionIndex.X: rows z, columns y.</summary>
+    public float[]? SectionX { get; }
+
     /// <summary>Input-voxel index of each subsample position along <paramref name="axis"/>.</summary>
     public int[] Positions(int axis) => Enumerable.Range(0, Sample[axis]).Select(i => i * Step).ToArray();
 
@@ -53,10 +73,18 @@ internal sealed class MaximumProjections
         return step;
     }
 
-    public static MaximumProjections Read(IVolumeReader reader, int step, IoLimits limits, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads every <paramref name="step"/>-th voxel along each axis and projects it. With
+    /// <paramref name="sections"/> (subsample indices, clamped into range) the three orthogonal sections through
+    /// that point are kept too.
+    /// </summary>
+    public static StridedProjections Read(
+        IVolumeReader reader, int step, IoLimits limits, CancellationToken cancellationToken, (int Z, int Y, int X)? sections = null)
     {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
         var info = reader.Info;
-        var result = new MaximumProjections(info.Shape, step);
+        var result = new StridedProjections(info.Shape, step, sections);
         var sample = result.Sample;
         var size = info.VoxelType.Size();
         var planeVoxels = (int)((long)sample.Y * sample.X);
@@ -84,6 +112,18 @@ internal sealed class MaximumProjections
     private void Accumulate(int z, float[] plane)
     {
         var (ny, nx) = (Sample.Y, Sample.X);
+        if (SectionIndex is { } at)
+        {
+            if (z == at.Z)
+            {
+                plane.CopyTo(SectionZ!, 0);
+            }
+            Array.Copy(plane, at.Y * nx, SectionY!, z * nx, nx);
+            for (var y = 0; y < ny; y++)
+            {
+                SectionX![(z * ny) + y] = plane[(y * nx) + at.X];
+            }
+        }
         for (var y = 0; y < ny; y++)
         {
             var rowMax = float.NegativeInfinity;
