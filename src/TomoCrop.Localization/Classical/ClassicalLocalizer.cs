@@ -27,7 +27,7 @@ public sealed record ClassicalOptions
 
 /// <summary>
 /// Threshold baseline in the manner of CIL's VolumeShrinker: strided subsample → maximum-intensity projection
-/// along each axis → Otsu threshold → connected components (small ones dropped) → bounding box → margins.
+/// along each axis → Otsu threshold (lowered to just above the background, see <see cref="ThresholdRule.Otsu"/>) → connected components (small ones dropped) → bounding box → margins.
 /// Each axis is also judged from its profile (the maximum over each subsample plane) with <see cref="ProfileCut"/>:
 /// an axis without a clear object is kept whole, otherwise the kept range is the union of the profile's range
 /// and the projections' box, so neither can cut what the other saw. It keeps holders (tube walls) with the
@@ -105,7 +105,9 @@ public sealed class ClassicalLocalizer(ClassicalOptions? options = null) : ILoca
     /// <summary>Bounding rows/columns (sample indices) of the components of an Otsu-thresholded projection that are not noise.</summary>
     private (int RowFirst, int RowLast, int ColumnFirst, int ColumnLast)? ComponentBox(float[] image, int rows, int columns)
     {
-        if (Otsu.Threshold(image, _options.OtsuBins) is not double threshold)
+        // The same descending Otsu as the profiles: a plain split can fall between a specimen's dim body and
+        // its bright core and drop the body.
+        if (ProfileCut.Threshold(image, _options.Cut with { Rule = ThresholdRule.Otsu, OtsuBins = _options.OtsuBins }) is not double threshold)
         {
             return null;
         }

@@ -173,7 +173,7 @@ public static class ProfileCut
         }
         while (true)
         {
-            var below = values.Where(v => v < level).ToArray();
+            var below = values.Where(v => v < level && float.IsFinite(v)).ToArray();
             if (Otsu.Threshold(below, options.OtsuBins) is not double lower)
             {
                 return level;
@@ -198,7 +198,7 @@ public static class ProfileCut
         int nIn = 0, nOut = 0;
         foreach (var v in values)
         {
-            if (v >= ceiling) continue;
+            if (v >= ceiling || !float.IsFinite(v)) continue;
             if (v >= level) { sumIn += v; nIn++; }
             else { sumOut += v; nOut++; }
         }
@@ -209,7 +209,7 @@ public static class ProfileCut
         double meanIn = sumIn / nIn, meanOut = sumOut / nOut, squares = 0;
         foreach (var v in values)
         {
-            if (v < level)
+            if (v < level && float.IsFinite(v))
             {
                 squares += (v - meanOut) * (v - meanOut);
             }
@@ -247,12 +247,17 @@ public static class ProfileCut
         return best;
     }
 
+    /// <summary>At most this many pairs per lag (evenly strided): keeps large inputs (projection images) cheap.</summary>
+    private const int MaxPairs = 1 << 16;
+
     private static double MedianSigma(float[] values, int lag, Func<int, bool> use)
     {
-        var diffs = new List<double>(values.Length);
-        for (var i = 0; i + lag < values.Length; i++)
+        var pairs = values.Length - lag;
+        var stride = Math.Max(1, pairs / MaxPairs);
+        var diffs = new List<double>(Math.Min(pairs, MaxPairs + 1));
+        for (var i = 0; i < pairs; i += stride)
         {
-            if (use(i))
+            if (use(i) && float.IsFinite(values[i]) && float.IsFinite(values[i + lag]))
             {
                 diffs.Add(Math.Abs((double)values[i + lag] - values[i]));
             }

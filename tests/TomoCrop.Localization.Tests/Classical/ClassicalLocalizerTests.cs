@@ -107,6 +107,23 @@ public sealed class ClassicalLocalizerTests : IDisposable
         Assert.True(result.Box.Z.Stop < Shape.Z);
     }
 
+    [Theory]
+    [InlineData(0.45)]
+    [InlineData(0.6)]
+    public void Dim_body_around_a_large_bright_core_is_kept_whole(double bodyValue)
+    {
+        // Three levels (background 0.2, body, core 1.4): a single Otsu split would fall between body and core.
+        var scene = new SyntheticScene
+        {
+            Shape = Shape,
+            Noise = 0.03,
+            Objects = [new(24, 32, 40, 14, 18, 22, bodyValue), new(22, 30, 42, 8, 10, 13, 1.4)],
+        };
+        var (result, truth) = Run(scene, VoxelType.Float32);
+        AssertContains(truth, result);
+        Assert.True(result.KeptFraction < 0.55, $"kept {result.KeptFraction:P1}, box {result.Box}");
+    }
+
     [Fact]
     public void Two_separate_objects_are_both_kept()
     {
