@@ -216,7 +216,7 @@ public static class ProfileCut
         }
         // The specimen's own structure (bright and dim parts) is not noise: only the background's spread
         // and the difference-based estimates count.
-        var noise = Math.Max(Math.Sqrt(squares / nOut), NoiseFloor(values, level));
+        var noise = Math.Max(Math.Sqrt(squares / nOut), NoiseFloor(values, level, ceiling));
         var gap = meanIn - meanOut;
         if (noise <= 0)
         {
@@ -226,19 +226,20 @@ public static class ProfileCut
     }
 
     /// <summary>
-    /// Robust noise sigma from sample differences, median |v[i+L] − v[i]| / (0.6745·√2): the larger of the
-    /// neighbour estimate over the whole profile (white noise; the median ignores the few pairs straddling
-    /// edges) and of the estimates at lags L = 1, 2, 4, … ≤ n/8 over pairs that both lie in the background
-    /// (below <paramref name="level"/>), which catch a slowly wandering background without counting the
-    /// specimen's or holder's structure as noise.
+    /// Robust noise sigma from sample differences, median |v[i+L] − v[i]| / (0.6745·√2): the larger of
+    /// (a) the neighbour estimate over pairs with at least one sample among those being split (below
+    /// <paramref name="ceiling"/>): white noise, with the median ignoring the few pairs straddling edges, and a
+    /// noise-free bright plateau unable to drag it to zero; and (b) the estimates at lags L = 1, 2, 4, … ≤ n/8
+    /// over pairs that both lie in the background (below <paramref name="level"/>), which catch a slowly
+    /// wandering background without counting the specimen's or holder's structure as noise.
     /// </summary>
-    private static double NoiseFloor(float[] values, double level)
+    private static double NoiseFloor(float[] values, double level, double ceiling)
     {
         if (values.Length < 2)
         {
             return 0;
         }
-        var best = MedianSigma(values, 1, _ => true);
+        var best = MedianSigma(values, 1, i => values[i] < ceiling || values[i + 1] < ceiling);
         var maxLag = Math.Max(1, values.Length / 8);
         for (var lag = 1; lag <= maxLag; lag *= 2)
         {

@@ -37,7 +37,7 @@ public sealed record ProfileCutOptions
     /// Separation (mean above threshold − mean below, in units of the profile's noise; see
     /// <see cref="ProfileCut"/>) below which there is "no clear object" and the axis is kept whole.
     /// White noise separates by about 1.6, smoothly wandering noise by up to ~2.5. It is also the bar for
-    /// lowering Otsu's threshold into a dimmer level; below ~1.5 that descent starts following noise.
+    /// lowering Otsu's threshold into a dimmer level; below ~2 that descent starts following noise (keeping more).
     /// </summary>
     public double MinContrast { get; init; } = 3.0;
 
