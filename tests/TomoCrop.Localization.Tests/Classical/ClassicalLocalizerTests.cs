@@ -125,6 +125,20 @@ public sealed class ClassicalLocalizerTests : IDisposable
     }
 
     [Fact]
+    public void Noise_free_object_filling_most_of_an_axis_is_boxed_tightly()
+    {
+        // Planes through the object all reach exactly 1.0: the background noise must still be measured on the
+        // background, or the threshold sinks into it and the box swells to the whole volume.
+        var scene = new SyntheticScene { Shape = Shape, ObjectNoise = 0, Objects = [new(24, 31.5, 39.5, 15, 21, 29)] };
+        var (result, truth) = Run(scene, VoxelType.Float32);
+        AssertContains(truth, result);
+        for (var axis = 0; axis < 3; axis++)
+        {
+            Assert.True(result.Box[axis].Length <= truth!.Value[axis].Length + 16, $"axis {axis}: {result.Box} vs {truth}");
+        }
+    }
+
+    [Fact]
     public void Two_separate_objects_are_both_kept()
     {
         var scene = new SyntheticScene { Shape = Shape, Objects = [new(12, 15, 15, 5, 6, 6), new(36, 48, 62, 6, 7, 8)] };

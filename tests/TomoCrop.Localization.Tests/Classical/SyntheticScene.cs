@@ -23,6 +23,9 @@ internal sealed class SyntheticScene
 
     public double Noise { get; init; } = 0.05;
 
+    /// <summary>Noise inside the objects; null means the same as <see cref="Noise"/> (0 gives noise-free plateaus).</summary>
+    public double? ObjectNoise { get; init; }
+
     public List<Ellipsoid> Objects { get; init; } = [];
 
     /// <summary>Tube along z centred in (y, x): inner and outer radius; null for no holder.</summary>
@@ -56,17 +59,19 @@ internal sealed class SyntheticScene
                     {
                         value = TubeValue;
                     }
+                    var noise = Noise;
                     foreach (var o in Objects)
                     {
                         if (o.Contains(z, y, x))
                         {
+                            noise = ObjectNoise ?? Noise;
                             value = o.Value;
                             lo[0] = Math.Min(lo[0], z); hi[0] = Math.Max(hi[0], z);
                             lo[1] = Math.Min(lo[1], y); hi[1] = Math.Max(hi[1], y);
                             lo[2] = Math.Min(lo[2], x); hi[2] = Math.Max(hi[2], x);
                         }
                     }
-                    value += Noise * Gaussian(random);
+                    value += noise * Gaussian(random);
                     if (NaNOutsideRadius is { } r && radius > r)
                     {
                         value = double.NaN;
