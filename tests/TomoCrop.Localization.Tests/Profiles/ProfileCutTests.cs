@@ -206,8 +206,12 @@ public sealed class ProfileCutTests
         var profile = new AxisProfile(0, Enumerable.Range(0, 100).ToArray(), values, 0);
         var noMargin = Otsu with { MarginVoxels = 0, MarginPercent = 0 };
 
-        // Otsu: {10,14} | {20} gives between-class variance 0.8·0.2·8² = 10.24 > 0.4·0.6·6² = 8.64.
-        Assert.Equal(new AxisRange(39, 61), ProfileCut.Decide(profile, 100, noMargin).Range);
+        // Plain Otsu splits {10,14} | {20} (between-class variance 0.8·0.2·8² = 10.24 > 0.4·0.6·6² = 8.64), which
+        // would cut the shoulder; {10} | {14} below it splits clearly (noise-free: infinite separation), so the
+        // descent lowers the cut to just above the baseline.
+        var otsu = ProfileCut.Threshold(values, noMargin)!.Value;
+        Assert.InRange(otsu, 10.0, 14.0);
+        Assert.Equal(new AxisRange(19, 81), ProfileCut.Decide(profile, 100, noMargin).Range);
         // FractionOfMax: 10 + 0.5 × 10 = 15 → the peak; 10 + 0.3 × 10 = 13 → the shoulder.
         var fraction = noMargin with { Rule = ThresholdRule.FractionOfMax };
         Assert.Equal(15.0, ProfileCut.Threshold(values, fraction with { Value = 0.5 }));
@@ -219,6 +223,58 @@ public sealed class ProfileCutTests
         Assert.Equal(new AxisRange(39, 61), ProfileCut.Decide(profile, 100, absolute with { Value = 14.5 }).Range);
         Assert.True(ProfileCut.Decide(profile, 100, absolute with { Value = 25 }).KeptFullExtent);
         Assert.True(ProfileCut.Decide(profile, 100, absolute with { Value = 5 }).KeptFullExtent);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Dim_shell_around_a_bright_core_is_kept_whole(int seed)
+    {
+        // Background 0.66, specimen shell 0.9 on [30, 130), bright core 1.3 on [75, 105): plain Otsu would keep
+        // only the core. The cut must cover the shell.
+        var values = Enumerable.Range(0, 160).Select(i => i is >= 75 and < 105 ? 1.3f : i is >= 30 and < 130 ? 0.9f : 0.66f).ToArray();
+        var profile = WithNoise(new AxisProfile(0, Enumerable.Range(0, 160).ToArray(), values, 0), 0.02, seed);
+        var decision = ProfileCut.Decide(profile, 160, Otsu);
+        Assert.True(decision.Range.Contains(new AxisRange(30, 130)), decision.Range + " " + decision.Reason);
+        Assert.True(new AxisRange(20, 140).Contains(decision.Range), decision.Range.ToString());
+        Assert.InRange(ProfileCut.Threshold(profile.Values, Otsu)!.Value, 0.7, 0.86);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Holder_walls_either_side_of_the_specimen_are_background_structure_not_noise(int seed)
+    {
+        // Across a holder tube: outside 0.33, tube 0.66 on [17, 123), shell 0.9 on [32, 101), core 1.3 on [62, 82).
+        // Many steps; the noise estimate must not mistake them for noise and give up on the axis.
+        var values = Enumerable.Range(0, 140).Select(i =>
+            i is >= 62 and < 82 ? 1.3f : i is >= 32 and < 101 ? 0.9f : i is >= 17 and < 123 ? 0.66f : 0.33f).ToArray();
+        var profile = WithNoise(new AxisProfile(2, Enumerable.Range(0, 140).ToArray(), values, 0), 0.01, seed);
+        var decision = ProfileCut.Decide(profile, 140, Otsu);
+        Assert.False(decision.KeptFullExtent, decision.Reason);
+        Assert.True(decision.Range.Contains(new AxisRange(17, 123)), decision.Range.ToString());
+        Assert.True(new AxisRange(5, 135).Contains(decision.Range), decision.Range.ToString());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Noise_free_plateau_over_half_the_axis_does_not_hide_the_background_noise(int seed)
+    {
+        // A maximum-intensity profile: the specimen's planes all reach exactly 0.8, the background's maxima are
+        // Gumbel-distributed around 0.4. Neighbour differences are zero over most of the profile, so the
+        // background's noise must be measured on the background itself, or the cut descends into it.
+        var random = new Random(seed);
+        var values = Enumerable.Range(0, 256).Select(i => i is >= 65 and < 195
+            ? 0.8f
+            : (float)(0.4 - (0.013 * Math.Log(-Math.Log(1 - random.NextDouble()))))).ToArray();
+        var decision = ProfileCut.Decide(new AxisProfile(2, Enumerable.Range(0, 256).ToArray(), values, 0), 256, Otsu);
+        Assert.True(decision.Range.Contains(new AxisRange(65, 195)), decision.Range.ToString());
+        Assert.True(new AxisRange(50, 210).Contains(decision.Range), decision.Range + " " + decision.Reason);
     }
 
     [Fact]
@@ -254,8 +310,9 @@ public sealed class ProfileCutTests
         Assert.True(decision.KeptFullExtent);
         Assert.Contains("separation", decision.Reason);
         // Demanding less separation lets the same bump be cut, still containing it.
-        var lenient = ProfileCut.Decide(weak, 200, Otsu with { MinContrast = 0.5 });
-        Assert.False(lenient.KeptFullExtent);
+        var lenient = ProfileCut.Decide(weak, 200, Otsu with { MinContrast = 2.0 });
+        Assert.False(lenient.KeptFullExtent, lenient.Reason);
+        Assert.True(lenient.Range.Contains(new AxisRange(80, 120)), lenient.Range.ToString());
     }
 
     [Fact]
