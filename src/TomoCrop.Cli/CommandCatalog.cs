@@ -1,0 +1,16 @@
+using System.CommandLine;
+using TomoCrop.Cli.Commands;
+
+namespace TomoCrop.Cli;
+
+/// <summary>Every verb of the `tomocrop` executable, in the order `--help` lists them.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All() =>
+    [
+        DemoCommand.Create(),
+        CropCommand.Create(),
+        UncropCommand.Create(),
+        InfoCommand.Create(),
+    ];
+}

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using TomoCrop.Volumes;
+
+namespace TomoCrop.Cli.Commands;
+
+/// <summary>Options several verbs share, parsed the same way everywhere.</summary>
+internal static class CommonOptions
+{
+    public static Option<string?> Dataset() => new("--dataset")
+    {
+        Description = "HDF5 dataset path (default: /exchange/data, then /entry/data/data, then the only 3-D dataset)",
+    };
+
+    public static Option<string?> Format(string description) => new("--format") { Description = description };
+
+    public static Option<string> Compression() => new("--compression")
+    {
+        Description = "output compression: none, deflate (HDF5 deflate+shuffle, TIFF Deflate) or lzw (TIFF only)",
+        DefaultValueFactory = _ => "none",
+    };
+
+    public static Option<int> BufferMiB() => new("--buffer-mib")
+    {
+        Description = "memory for slab buffers, MiB (bounds the process whatever the volume size)",
+        DefaultValueFactory = _ => 256,
+    };
+
+    public static VolumeFormat? ParseFormat(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+        return VolumeFormatNames.TryParse(text, out var format)
+            ? format
+            : throw new FormatException($"--format '{text}' is not one of hdf5, tiff-stack, tiff, raw");
+    }
+
+    public static OutputCompression ParseCompression(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "none" => OutputCompression.None,
+        "deflate" or "zlib" or "gzip" => OutputCompression.Deflate,
+        "lzw" => OutputCompression.Lzw,
+        _ => throw new FormatException($"--compression '{text}' is not one of none, deflate, lzw"),
+    };
+
+    public static IoLimits Limits(int bufferMiB)
+    {
+        if (bufferMiB < 8)
+        {
+            throw new FormatException("--buffer-mib must be at least 8");
+        }
+        return IoLimits.Default with { MaxBufferBytes = (long)bufferMiB << 20 };
+    }
+
+    public static string Bytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.00} GiB",
+        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.0} MiB",
+        >= 1L << 10 => $"{bytes / 1024.0:0.0} KiB",
+        _ => $"{bytes} B",
+    };
+}

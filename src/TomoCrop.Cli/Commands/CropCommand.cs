@@ -1,0 +1,69 @@
+using System.CommandLine;
+using TomoCrop.Cropping;
+using TomoCrop.Volumes;
+
+namespace TomoCrop.Cli.Commands;
+
+/// <summary>`tomocrop crop INPUT --box z0:z1,y0:y1,x0:x1 -o OUTPUT`: lossless, verified, atomic.</summary>
+internal static class CropCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("INPUT") { Description = "volume: HDF5 file, TIFF stack directory, multi-page TIFF, or raw file with sidecar" };
+        var box = new Option<string?>("--box") { Description = "half-open voxel ranges z0:z1,y0:y1,x0:x1 (an empty bound means the edge)" };
+        var output = new Option<string>("--output", "-o") { Description = "output file (a directory for a TIFF stack); must not exist", Required = true };
+        var format = CommonOptions.Format("output format: hdf5, tiff-stack, tiff, raw (default: same as the input)");
+        var compression = CommonOptions.Compression();
+        var dataset = CommonOptions.Dataset();
+        var buffer = CommonOptions.BufferMiB();
+        var verifyCold = new Option<bool>("--verify-from-storage") { Description = "drop the output from the page cache before reading it back for verification" };
+        var json = new Option<bool>("--json") { Description = "print the crop record as JSON instead of a summary" };
+        var command = new Command("crop", "Copy exactly the voxels of a box into a new volume, verify it by hash, publish it atomically.")
+        {
+            input, box, output, format, compression, dataset, buffer, verifyCold, json,
+        };
+        command.SetAction(parse =>
+        {
+            var inputPath = parse.GetValue(input)!;
+            var limits = CommonOptions.Limits(parse.GetValue(buffer));
+            var open = new VolumeOpenOptions { DatasetPath = parse.GetValue(dataset), Limits = limits };
+            var boxText = parse.GetValue(box)
+                ?? throw new FormatException("--box is required until a localizer is configured (tomocrop crop INPUT --box z0:z1,y0:y1,x0:x1 -o OUTPUT)");
+            VolumeShape shape;
+            using (var reader = VolumeIO.Open(inputPath, open))
+            {
+                shape = reader.Info.Shape;
+            }
+            VoxelBox voxelBox;
+            try
+            {
+                voxelBox = VoxelBox.Parse(boxText, shape);
+            }
+            catch (FormatException e)
+            {
+                throw new VolumeException(inputPath, e.Message);
+            }
+            var record = new Cropper().Crop(new CropRequest
+            {
+                InputPath = inputPath,
+                OutputPath = parse.GetValue(output)!,
+                Box = voxelBox,
+                Open = open,
+                OutputFormat = CommonOptions.ParseFormat(parse.GetValue(format)),
+                Compression = CommonOptions.ParseCompression(parse.GetValue(compression)!),
+                Limits = limits,
+                VerifyFromStorage = parse.GetValue(verifyCold),
+            });
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(record.ToJson());
+            }
+            else
+            {
+                Console.WriteLine(CropSummary.Describe(record));
+            }
+            return CliErrors.Ok;
+        });
+        return command;
+    }
+}
