@@ -20,8 +20,9 @@ public sealed record PairPreprocessing
     public int Supersample { get; init; } = 2;
 
     /// <summary>
-    /// Remove what the holder's symmetry predicts: per-column median along z for slices along y and x (tube walls,
-    /// medium, ring-artefact stripes), the angular mean about the centre for axial slices (tube rings, ring artefacts).
+    /// Remove what the holder's symmetry predicts: the per-(y, x) median along z of the whole subsample (tube walls,
+    /// medium, ring artefacts: z-invariant), then per slice the column median along z (slices along y and x) or the
+    /// angular mean about the centre (axial slices).
     /// </summary>
     [JsonPropertyName("suppress_background")]
     public bool SuppressBackground { get; init; } = true;

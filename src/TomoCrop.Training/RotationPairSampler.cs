@@ -9,9 +9,27 @@ namespace TomoCrop.Training;
 /// </summary>
 public sealed class RotationPairSampler(IReadOnlyList<VolumeSample> volumes, PairPreprocessing settings, double etaSpread, Random random)
 {
+    /// <summary>Prepared slices are cached while all of them would fit this budget (3 axes × each subsample).</summary>
+    public const long CacheBudgetBytes = 1L << 30;
+
+    private readonly Dictionary<(int Volume, int Axis, int Index), SliceImage>? cache =
+        volumes.Sum(v => 3L * v.Shape.VoxelCount * sizeof(float)) <= CacheBudgetBytes ? [] : null;
+
+    private SliceImage Prepared(int volume, int axis, int index)
+    {
+        if (cache is not null && cache.TryGetValue((volume, axis, index), out var cached))
+        {
+            return cached;
+        }
+        var slice = SliceBackground.Prepare(volumes[volume].Slice(axis, index), settings);
+        cache?.Add((volume, axis, index), slice);
+        return slice;
+    }
+
     public (PairSpec Pair, int Label) Next()
     {
-        var volume = volumes[random.Next(volumes.Count)];
+        var volumeIndex = random.Next(volumes.Count);
+        var volume = volumes[volumeIndex];
         var axis = random.Next(3);
         var length = volume.Shape[axis];
         var eta = (int)Math.Round(length / 2.0 + Gaussian() * etaSpread * length);
@@ -24,8 +42,8 @@ public sealed class RotationPairSampler(IReadOnlyList<VolumeSample> volumes, Pai
         }
         other = Math.Clamp(other, 0, length - 1);
         var label = random.Next(settings.AnglesDegrees.Length);
-        var first = SliceBackground.Prepare(volume.Slice(axis, eta), settings);
-        var second = SliceBackground.Prepare(volume.Slice(axis, other), settings);
+        var first = Prepared(volumeIndex, axis, eta);
+        var second = Prepared(volumeIndex, axis, other);
         var pair = new PairSpec(first, second, random.NextDouble(), random.NextDouble() * 360, settings.AnglesDegrees[label]);
         return (pair, label);
     }

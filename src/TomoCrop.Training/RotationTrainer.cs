@@ -20,6 +20,10 @@ public static class RotationTrainer
         var device = TorchDevices.Select(options.Device);
         var settings = options.Preprocessing;
 
+        if (options.TorchThreads > 0)
+        {
+            torch.set_num_threads(options.TorchThreads);
+        }
         var paths = TrainingData.ResolveInputs(options.Inputs);
         if (paths.Count == 0)
         {
@@ -30,16 +34,18 @@ public static class RotationTrainer
             throw new ArgumentException($"{paths.Count} training volumes exceed the in-memory bound of {options.MaxVolumes} (MaxVolumes)");
         }
         // Held-out volumes: a seeded choice, so the split is reproducible.
-        var order = paths.OrderBy(_ => 0).ToList();
+        var order = paths.ToList();
         new Random(options.Seed).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(order));
         var heldCount = paths.Count < 2 ? 0 : Math.Max(1, (int)Math.Round(paths.Count * options.HeldOutFraction));
         var heldPaths = order.Take(heldCount).Order(StringComparer.Ordinal).ToList();
         var trainPaths = order.Skip(heldCount).Order(StringComparer.Ordinal).ToList();
         progress?.Report(new TrainingProgress(0, options.Steps, double.NaN, double.NaN, 0,
             Message: $"loading {trainPaths.Count} training and {heldPaths.Count} held-out volumes (subsample side {settings.SampleSide})"));
-        var train = trainPaths.Select(p => TrainingData.Load(p, settings.SampleSide)).ToList();
-        var held = heldPaths.Select(p => TrainingData.Load(p, settings.SampleSide)).ToList();
-        var digest = TrainingData.Digest(train);
+        var trainRaw = trainPaths.Select(p => TrainingData.Load(p, settings.SampleSide)).ToList();
+        var digest = TrainingData.Digest(trainRaw);
+        var train = trainRaw.Select(s => Preprocess.ForPairs(s, settings)).ToList();
+        trainRaw.Clear();
+        var held = heldPaths.Select(p => Preprocess.ForPairs(TrainingData.Load(p, settings.SampleSide), settings)).ToList();
 
         torch.manual_seed(options.Seed);
         using var network = new ResNet(architecture, settings.AnglesDegrees.Length);

@@ -35,10 +35,13 @@ public sealed record TrainingOptions
     public int HeldOutPairs { get; init; } = 210;
 
     /// <summary>Upper bound on volumes held in memory (each a subsample of at most SampleSide³ floats).</summary>
-    public int MaxVolumes { get; init; } = 64;
+    public int MaxVolumes { get; init; } = 48;
 
     /// <summary>Continue from this checkpoint's metadata: weights, step count and (when saved) Adam state.</summary>
     public string? ResumeFrom { get; init; }
+
+    /// <summary>libtorch intra-op threads; 0 keeps libtorch's default. One thread is fastest on a shared, busy machine.</summary>
+    public int TorchThreads { get; init; }
 
     /// <summary>Recorded verbatim in the checkpoint metadata (how to reproduce it).</summary>
     public string? Command { get; init; }

@@ -60,6 +60,7 @@ public sealed class RotationCertaintyLocalizer : ILocalizer, IDisposable
         var readSeconds = total.Elapsed.TotalSeconds;
 
         var inference = Stopwatch.StartNew();
+        sample = Preprocess.ForPairs(sample, model.Metadata.Preprocessing);
         var profiler = new CertaintyProfiler(model, options.BatchSize);
         var decisions = new AxisDecision[3];
         var profiles = new AxisProfile[3];
