@@ -10,6 +10,9 @@ namespace TomoCrop.Models;
 /// </summary>
 public sealed record PairSpec(SliceImage First, SliceImage Second, double CropPosition, double BetaDegrees, double AlphaDegrees);
 
+/// <summary>A pair whose slices are already resampled to the working resolution (see <see cref="PairBatch.Resample"/>).</summary>
+public sealed record ResampledPair(Tensor First, Tensor Second, double BetaDegrees, double AlphaDegrees);
+
 /// <summary>
 /// Turns pair specs into network input (batch, 2, N, N): square crop (never squash), resample to N*supersample,
 /// rotate BOTH slices with the same bilinear interpolation (by β and β+α), area-average down to N, zero outside the
@@ -23,25 +26,44 @@ public static class PairBatch
         {
             throw new ArgumentException("no pairs");
         }
-        var working = settings.InputSize * settings.Supersample;
         using var scope = NewDisposeScope();
-        var crops = new List<Tensor>(pairs.Count);
+        var resampled = new List<ResampledPair>(pairs.Count);
         foreach (var pair in pairs)
         {
             if (pair.First.Rows != pair.Second.Rows || pair.First.Cols != pair.Second.Cols)
             {
                 throw new ArgumentException("the two slices of a pair must have the same shape");
             }
-            var side = Math.Min(pair.First.Rows, pair.First.Cols);
-            var square = stack([Crop(pair.First, side, pair.CropPosition), Crop(pair.Second, side, pair.CropPosition)]).unsqueeze(0);
-            crops.Add(side == working
-                ? square
-                : F.interpolate(square, [working, working], mode: side > working ? InterpolationMode.Area : InterpolationMode.Bilinear,
-                    align_corners: side > working ? null : false));
+            resampled.Add(new ResampledPair(
+                Resample(pair.First, pair.CropPosition, settings), Resample(pair.Second, pair.CropPosition, settings),
+                pair.BetaDegrees, pair.AlphaDegrees));
         }
-        var batch = cat(crops, 0).to(device);
-        var first = Rotate(batch.narrow(1, 0, 1), pairs.Select(p => p.BetaDegrees), device);
-        var second = Rotate(batch.narrow(1, 1, 1), pairs.Select(p => p.BetaDegrees + p.AlphaDegrees), device);
+        return Rotate(resampled, settings, device).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Square crop of one slice resampled to the working resolution (InputSize*Supersample), shape (W, W), on the CPU.</summary>
+    public static Tensor Resample(SliceImage slice, double cropPosition, PairPreprocessing settings)
+    {
+        var working = settings.InputSize * settings.Supersample;
+        using var scope = NewDisposeScope();
+        var side = Math.Min(slice.Rows, slice.Cols);
+        var square = Crop(slice, side, cropPosition);
+        var result = side == working
+            ? square.clone()
+            : F.interpolate(square.unsqueeze(0).unsqueeze(0), [working, working],
+                mode: side > working ? InterpolationMode.Area : InterpolationMode.Bilinear,
+                align_corners: side > working ? null : false)[0, 0];
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Rotates resampled pairs (first by β, second by β+α), averages down to InputSize and masks the inscribed circle.</summary>
+    public static Tensor Rotate(IReadOnlyList<ResampledPair> pairs, PairPreprocessing settings, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var firsts = stack(pairs.Select(p => p.First).ToArray()).unsqueeze(1).to(device);
+        var seconds = stack(pairs.Select(p => p.Second).ToArray()).unsqueeze(1).to(device);
+        var first = Rotate(firsts, pairs.Select(p => p.BetaDegrees), device);
+        var second = Rotate(seconds, pairs.Select(p => p.BetaDegrees + p.AlphaDegrees), device);
         var rotated = cat([first, second], 1);
         var pooled = settings.Supersample > 1 ? F.avg_pool2d(rotated, settings.Supersample) : rotated;
         var result = pooled * CircleMask(settings.InputSize, device);

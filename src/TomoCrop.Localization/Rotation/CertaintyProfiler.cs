@@ -17,19 +17,21 @@ public sealed class CertaintyProfiler(LoadedModel model, int batchSize = 64)
     public float[] Profile(VolumeSample sample, int axis, IReadOnlyList<int> indices, CancellationToken cancellationToken = default)
     {
         var length = sample.Shape[axis];
-        var prepared = new Dictionary<int, SliceImage>();
-        SliceImage Prepared(int index)
+        // Each slice appears in |A| pairs as first and up to |A| as partner: prepare and resample it once.
+        using var outer = NewDisposeScope();
+        var resampled = new Dictionary<int, Tensor>();
+        Tensor Resampled(int index)
         {
-            if (!prepared.TryGetValue(index, out var slice))
+            if (!resampled.TryGetValue(index, out var slice))
             {
-                slice = SliceBackground.Prepare(sample.Slice(axis, index), settings);
-                prepared[index] = slice;
+                slice = PairBatch.Resample(SliceBackground.Prepare(sample.Slice(axis, index), settings), 0.5, settings);
+                resampled[index] = slice;
             }
             return slice;
         }
 
         var angles = settings.AnglesDegrees;
-        var specs = new List<PairSpec>(indices.Count * angles.Length);
+        var specs = new List<ResampledPair>(indices.Count * angles.Length);
         foreach (var index in indices)
         {
             var partner = index + 1 < length ? index + 1 : Math.Max(0, index - 1);
@@ -37,7 +39,7 @@ public sealed class CertaintyProfiler(LoadedModel model, int batchSize = 64)
             {
                 // Fixed, varied common rotations: every class sees a different β, none a multiple of 90°.
                 var beta = 17.0 + k * (360.0 / angles.Length);
-                specs.Add(new PairSpec(Prepared(index), Prepared(partner), 0.5, beta, angles[k]));
+                specs.Add(new ResampledPair(Resampled(index), Resampled(partner), beta, angles[k]));
             }
         }
 
@@ -49,7 +51,7 @@ public sealed class CertaintyProfiler(LoadedModel model, int batchSize = 64)
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var count = Math.Min(batchSize, specs.Count - start);
-                var input = PairBatch.Build(specs.GetRange(start, count), settings, model.Device);
+                var input = PairBatch.Rotate(specs.GetRange(start, count), settings, model.Device);
                 var probabilities = nn.functional.softmax(model.Network.forward(input), 1).cpu();
                 var labels = Enumerable.Range(start, count).Select(i => (long)(i % angles.Length)).ToArray();
                 var picked = probabilities.gather(1, tensor(labels).unsqueeze(1)).squeeze(1).data<float>().ToArray();

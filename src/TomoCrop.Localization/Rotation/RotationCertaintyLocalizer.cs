@@ -23,6 +23,9 @@ public sealed record RotationLocalizerOptions
     public DevicePreference Device { get; init; } = DevicePreference.Auto;
 
     public IoLimits Limits { get; init; } = IoLimits.Default;
+
+    /// <summary>libtorch intra-op threads (process-wide); 0 leaves libtorch's default. One is fastest on a busy shared machine.</summary>
+    public int TorchThreads { get; init; }
 }
 
 /// <summary>
@@ -42,6 +45,10 @@ public sealed class RotationCertaintyLocalizer : ILocalizer, IDisposable
         if (this.options.CoarseStep < 1 || this.options.RefineRadius < 0 || this.options.BatchSize < 1)
         {
             throw new ArgumentException("coarse step and batch size must be >= 1, refine radius >= 0");
+        }
+        if (this.options.TorchThreads > 0)
+        {
+            TorchSharp.torch.set_num_threads(this.options.TorchThreads);
         }
         model = Checkpoint.Load(modelMetadataPath, TorchDevices.Select(this.options.Device));
     }
