@@ -21,8 +21,8 @@ public sealed record PairPreprocessing
 
     /// <summary>
     /// Remove what the holder's symmetry predicts: the per-(y, x) median along z of the whole subsample (tube walls,
-    /// medium, ring artefacts: z-invariant), then per slice the column median along z (slices along y and x) or the
-    /// angular mean about the centre (axial slices).
+    /// medium, ring artefacts: z-invariant), then each axial slice's angular mean about the centre (tube bottom, medium
+    /// surface, meniscus), then per slice the column median along z (slices along y and x) or the angular mean (axial).
     /// </summary>
     [JsonPropertyName("suppress_background")]
     public bool SuppressBackground { get; init; } = true;

@@ -5,5 +5,5 @@ public static class Preprocess
 {
     /// <summary>What pairs are cut from: the subsample, minus the holder's z-invariant image when background suppression is on.</summary>
     public static VolumeSample ForPairs(VolumeSample sample, PairPreprocessing settings) =>
-        settings.SuppressBackground ? sample.WithoutZMedian() : sample;
+        settings.SuppressBackground ? sample.WithoutHolder() : sample;
 }

@@ -29,7 +29,7 @@ public static class SliceBackground
     }
 
     /// <summary>Axial slice: subtract the mean of each one-pixel ring about the centre (the rotation axis).</summary>
-    public static void SubtractRadialMean(float[] pixels, int rows, int cols)
+    public static void SubtractRadialMean(Span<float> pixels, int rows, int cols)
     {
         var cy = (rows - 1) / 2.0;
         var cx = (cols - 1) / 2.0;

@@ -69,6 +69,22 @@ public sealed class VolumeSample
         return new VolumeSample(SourceShape, Shape, Stride, result);
     }
 
+    /// <summary>
+    /// A copy without the holder: first each (y, x) column's median along z (z-invariant walls, medium, rings, removed
+    /// pixel-exactly), then each axial slice's angular mean about the rotation axis (what is rotationally symmetric
+    /// but changes along z: tube bottom, medium surface and meniscus — oriented curves in slices along y and x).
+    /// </summary>
+    public VolumeSample WithoutHolder()
+    {
+        var residual = WithoutZMedian();
+        var plane = Shape.Y * Shape.X;
+        for (var k = 0; k < Shape.Z; k++)
+        {
+            SliceBackground.SubtractRadialMean(residual.Data.AsSpan(k * plane, plane), Shape.Y, Shape.X);
+        }
+        return residual;
+    }
+
     /// <summary>Wraps data already strided (tests, and the localizer's refinement reads).</summary>
     public static VolumeSample FromData(VolumeShape sourceShape, VolumeShape shape, int stride, float[] data)
     {
