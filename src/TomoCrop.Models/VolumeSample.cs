@@ -53,21 +53,54 @@ public sealed class VolumeSample
         var (z, plane) = (Shape.Z, Shape.Y * Shape.X);
         var result = (float[])Data.Clone();
         var column = new float[z];
+        var deviations = new float[z];
         for (var p = 0; p < plane; p++)
         {
             for (var k = 0; k < z; k++)
             {
                 column[k] = Data[k * plane + p];
             }
-            Array.Sort(column);
-            var median = z % 2 == 1 ? column[z / 2] : 0.5f * (column[z / 2 - 1] + column[z / 2]);
+            var level = ClippedLevel(column, deviations);
             for (var k = 0; k < z; k++)
             {
-                result[k * plane + p] -= median;
+                result[k * plane + p] -= level;
             }
         }
         return new VolumeSample(SourceShape, Shape, Stride, result);
     }
+
+    /// <summary>
+    /// The background level of one z-column: the mean of the values within 2.5 robust standard deviations of the
+    /// median. A plain median is pulled towards a specimen occupying part of the column (by ~0.7 noise units at a
+    /// third of the column), which would print a ghost of the specimen's outline into every axial slice.
+    /// </summary>
+    private static float ClippedLevel(float[] column, float[] scratch)
+    {
+        var n = column.Length;
+        column.AsSpan().CopyTo(scratch);
+        Array.Sort(scratch);
+        var median = Median(scratch);
+        for (var k = 0; k < n; k++)
+        {
+            scratch[k] = Math.Abs(column[k] - median);
+        }
+        Array.Sort(scratch);
+        var limit = 2.5 * 1.4826 * Median(scratch);
+        double sum = 0;
+        var count = 0;
+        foreach (var v in column)
+        {
+            if (Math.Abs(v - median) <= limit)
+            {
+                sum += v;
+                count++;
+            }
+        }
+        return count > 0 ? (float)(sum / count) : median;
+    }
+
+    private static float Median(float[] sorted) =>
+        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5f * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
 
     /// <summary>
     /// A copy without the holder: first each (y, x) column's median along z (z-invariant walls, medium, rings, removed
