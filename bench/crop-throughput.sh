@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # Crop throughput and memory, per format, against `cp` of the same input in the same run.
-#   bench/crop-throughput.sh [GIB] [WORKDIR]
-# Makes a GIB-GiB float32 volume (random data, so compression cannot flatter anything) in every format,
+#   bench/crop-throughput.sh [MIB] [WORKDIR] [FORMATS...]
+# Makes an MIB-MiB float32 volume (random data, so compression cannot flatter anything) in every format,
 # then for each: evicts the input from the page cache, times `cp` (+ sync of the copy), evicts again, and
 # times `tomocrop crop` of a central box holding ~60% of the voxels (which fsyncs and verifies by read-back).
 # Throughput = bytes moved ÷ seconds (cp moves the whole input, the crop moves the box). Peak RSS from
 # /usr/bin/time -v. Prints a markdown table.
 set -euo pipefail
-gib="${1:-2}"
+mib="${1:-2048}"
 work="${2:-$(mktemp -d /var/tmp/tomocrop-bench.XXXX)}"
+shift 2 2>/dev/null || shift $#
+formats="${*:-raw hdf5 tiff tiff-stack}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 tomocrop="$here/tomocrop"
 mkdir -p "$work"
 "$tomocrop" --help >/dev/null   # build once, outside the timings
 
 # Shape: Z slices of 1024 x 1024 float32 (4 MiB each).
-z=$(( gib * 256 ))
+z=$(( mib / 4 ))
 src="$work/source.raw"
 if [ ! -f "$src" ]; then
   /usr/bin/python3 - "$src" "$z" <<'PY'
@@ -39,7 +41,7 @@ box="$box_z0:$box_z1,128:896,128:896"
 box_bytes=$(( (box_z1 - box_z0) * 768 * 768 * 4 ))
 echo "| format | input | cp + sync MB/s | crop MB/s | crop ÷ cp | crop peak RSS |"
 echo "|---|---|---|---|---|---|"
-for format in raw hdf5 tiff tiff-stack; do
+for format in $formats; do
   case $format in raw) input="$src";; hdf5) input="$work/source.h5";; tiff) input="$work/source.tif";; tiff-stack) input="$work/source-stack";; esac
   if [ ! -e "$input" ]; then "$tomocrop" crop "$src" --box ":,:,:" --format "$format" -o "$input" >/dev/null; fi
   input_bytes=$(du -sb "$input" | cut -f1)
