@@ -10,7 +10,11 @@ internal static class CommandCatalog
     [
         DemoCommand.Create(),
         CropCommand.Create(),
+        LocalizeCommand.Create(),
         UncropCommand.Create(),
         InfoCommand.Create(),
+        PhantomCommand.Create(),
+        TrainCommand.Create(),
+        EvalCommand.Create(),
     ];
 }

@@ -41,9 +41,17 @@ internal sealed class Hdf5Format : IVolumeFormatHandler
         };
     }
 
-    /// <summary>Slices per chunk: as many whole slices as fit in <see cref="TargetChunkBytes"/>, at least one, at most the volume.</summary>
-    public static int ChunkDepth(VolumeShape shape, long sliceBytes) =>
-        (int)Math.Clamp(TargetChunkBytes / sliceBytes, 1, shape.Z);
+    /// <summary>
+    /// Slices per chunk: at most as many whole slices as fit in <see cref="TargetChunkBytes"/> (at least one), spread
+    /// evenly over the chunks. HDF5 stores a partial last chunk at full size, so a depth of 156 for 160 slices would
+    /// nearly double a small crop; with even chunks the padding is under one slice per chunk.
+    /// </summary>
+    public static int ChunkDepth(VolumeShape shape, long sliceBytes)
+    {
+        var maxDepth = (int)Math.Clamp(TargetChunkBytes / sliceBytes, 1, shape.Z);
+        var chunks = (shape.Z + maxDepth - 1) / maxDepth;
+        return (shape.Z + chunks - 1) / chunks;
+    }
 
     private static string NormalizeDatasetPath(string path, string datasetPath)
     {
