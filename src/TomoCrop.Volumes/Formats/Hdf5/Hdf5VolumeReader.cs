@@ -148,15 +148,8 @@ internal sealed class Hdf5VolumeReader : IVolumeReader
 
     public void ReadBox(VoxelBox box, Span<byte> destination)
     {
-        if (!box.FitsIn(Info.Shape))
-        {
-            throw new VolumeException(Info.Path, $"box {box} lies outside the volume {Info.Shape}");
-        }
+        Info.CheckBoxRead(box, destination.Length);
         var size = Info.VoxelType.Size();
-        if (destination.Length != box.VoxelCount * size)
-        {
-            throw new ArgumentException("destination size does not match the box");
-        }
         var selection = new HyperslabSelection(
             rank: 3,
             starts: [(ulong)box.Z.Start, (ulong)box.Y.Start, (ulong)box.X.Start],

@@ -52,15 +52,8 @@ internal sealed class RawVolumeReader(VolumeInfo info, SafeFileHandle handle, lo
     public void ReadBox(VoxelBox box, Span<byte> destination)
     {
         var shape = Info.Shape;
-        if (!box.FitsIn(shape))
-        {
-            throw new VolumeException(Info.Path, $"box {box} lies outside the volume {shape}");
-        }
+        Info.CheckBoxRead(box, destination.Length);
         var size = Info.VoxelType.Size();
-        if (destination.Length != box.VoxelCount * size)
-        {
-            throw new ArgumentException("destination size does not match the box");
-        }
         var rowBytes = box.X.Length * size;
         var fullRows = box.X.Length == shape.X;
         var fullSlices = fullRows && box.Y.Length == shape.Y;

@@ -150,15 +150,8 @@ internal sealed partial class MultiPageTiffReader : IVolumeReader
 
     public void ReadBox(VoxelBox box, Span<byte> destination)
     {
-        if (!box.FitsIn(Info.Shape))
-        {
-            throw new VolumeException(Info.Path, $"box {box} lies outside the volume {Info.Shape}");
-        }
+        Info.CheckBoxRead(box, destination.Length);
         var sliceBytes = (int)((long)box.Y.Length * box.X.Length * Info.VoxelType.Size());
-        if (destination.Length != (long)sliceBytes * box.Z.Length)
-        {
-            throw new ArgumentException("destination size does not match the box");
-        }
         for (var z = box.Z.Start; z < box.Z.Stop; z++)
         {
             var context = $"page {z}: ";
