@@ -22,10 +22,15 @@ internal static class CropCommand
         var method = LocalizerChoice.Method();
         var model = LocalizerChoice.Model();
         var device = LocalizerChoice.Device();
+        var cut = new LocalizerChoice.CutOptions();
         var command = new Command("crop", "Copy exactly the voxels of a box into a new volume, verify it by hash, publish it atomically.")
         {
             input, box, output, format, compression, dataset, buffer, verifyCold, json, method, model, device,
         };
+        foreach (var option in cut.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(parse =>
         {
             var inputPath = parse.GetValue(input)!;
@@ -49,7 +54,7 @@ internal static class CropCommand
                 else
                 {
                     // No box given: localize first. The localizer keeps whole axes it is not sure of.
-                    var localizer = LocalizerChoice.Create(parse.GetValue(method)!, parse.GetValue(model), parse.GetValue(device)!);
+                    var localizer = LocalizerChoice.Create(parse.GetValue(method)!, parse.GetValue(model), parse.GetValue(device)!, parse, cut);
                     try
                     {
                         var found = localizer.Localize(reader);

@@ -16,17 +16,22 @@ internal static class EvalCommand
         var model = LocalizerChoice.Model();
         var device = LocalizerChoice.Device();
         var markdown = new Option<string?>("--markdown") { Description = "also write the tables to this Markdown file" };
+        var cut = new LocalizerChoice.CutOptions();
         var command = new Command("eval", "Compare localizers with the ground truth: boundary errors, containment, box volume ratio, storage saved, seconds.")
         {
             manifest, methods, model, device, markdown,
         };
+        foreach (var option in cut.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(parse =>
         {
             var cases = PhantomManifest.Load(parse.GetValue(manifest)!).Cases;
             var report = new List<string>();
             foreach (var method in parse.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                var localizer = LocalizerChoice.Create(method, parse.GetValue(model), parse.GetValue(device)!);
+                var localizer = LocalizerChoice.Create(method, parse.GetValue(model), parse.GetValue(device)!, parse, cut);
                 try
                 {
                     var evaluations = new List<CaseEvaluation>();
@@ -41,8 +46,7 @@ internal static class EvalCommand
                         Console.Error.WriteLine($"{method,-9} {phantom.Name}: {result.Box} ({clock.Elapsed.TotalSeconds:0.0} s)");
                     }
                     var table = EvaluationTable.Render(evaluations, $"{method} ({localizer.ModelSha256?[..12] ?? "no model"})");
-                    var summary = EvaluationTable.SummaryLine(BoxEvaluation.Summarize(evaluations))
-                        + $" Seconds per case: mean {seconds.Average():0.0}, max {seconds.Max():0.0}.";
+                    var summary = $"Seconds per case: mean {seconds.Average():0.0}, max {seconds.Max():0.0}.";
                     report.Add(table + Environment.NewLine + summary + Environment.NewLine);
                 }
                 finally

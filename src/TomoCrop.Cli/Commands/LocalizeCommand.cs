@@ -17,14 +17,19 @@ internal static class LocalizeCommand
         var json = new Option<bool>("--json") { Description = "print exactly one JSON object on stdout" };
         var preview = new Option<string?>("--preview") { Description = "write a PNG: three views with the box, and the three profiles with their thresholds" };
         var baseline = new Option<bool>("--no-baseline") { Description = "do not run the classical baseline beside the learned localizer" };
+        var cut = new LocalizerChoice.CutOptions();
         var command = new Command("localize", "Find the box that holds the specimen (half-open voxel ranges).")
         {
             input, method, model, device, dataset, json, preview, baseline,
         };
+        foreach (var option in cut.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(parse =>
         {
             using var reader = VolumeIO.Open(parse.GetValue(input)!, new VolumeOpenOptions { DatasetPath = parse.GetValue(dataset) });
-            var localizer = LocalizerChoice.Create(parse.GetValue(method)!, parse.GetValue(model), parse.GetValue(device)!);
+            var localizer = LocalizerChoice.Create(parse.GetValue(method)!, parse.GetValue(model), parse.GetValue(device)!, parse, cut);
             try
             {
                 var result = localizer.Localize(reader);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using TomoCrop.Localization;
 using TomoCrop.Localization.Classical;
+using TomoCrop.Localization.Profiles;
 using TomoCrop.Localization.Rotation;
 using TomoCrop.Models;
 
@@ -30,6 +31,39 @@ internal static class LocalizerChoice
         DefaultValueFactory = _ => "auto",
     };
 
+    /// <summary>Threshold and margin options shared by every verb that localizes (operators tune these).</summary>
+    public sealed class CutOptions
+    {
+        public Option<string?> Rule { get; } = new("--threshold-rule") { Description = "absolute, fraction (of the profile's range above its minimum) or otsu; default per method" };
+        public Option<double?> Value { get; } = new("--threshold") { Description = "the level (absolute) or fraction (fraction)" };
+        public Option<int?> MarginVoxels { get; } = new("--margin-voxels") { Description = "safety margin on each side, voxels" };
+        public Option<double?> MarginPercent { get; } = new("--margin-percent") { Description = "plus this % of the detected extent on each side" };
+
+        public IEnumerable<Option> All => [Rule, Value, MarginVoxels, MarginPercent];
+
+        public ProfileCutOptions Apply(ParseResult parse, ProfileCutOptions defaults)
+        {
+            var cut = defaults;
+            if (parse.GetValue(Rule) is { } rule)
+            {
+                cut = cut with
+                {
+                    Rule = rule.Trim().ToLowerInvariant() switch
+                    {
+                        "absolute" => ThresholdRule.Absolute,
+                        "fraction" or "fraction-of-max" => ThresholdRule.FractionOfMax,
+                        "otsu" => ThresholdRule.Otsu,
+                        _ => throw new FormatException($"--threshold-rule '{rule}' is not one of absolute, fraction, otsu"),
+                    },
+                };
+            }
+            if (parse.GetValue(Value) is { } value) cut = cut with { Value = value };
+            if (parse.GetValue(MarginVoxels) is { } voxels) cut = cut with { MarginVoxels = voxels };
+            if (parse.GetValue(MarginPercent) is { } percent) cut = cut with { MarginPercent = percent };
+            return cut;
+        }
+    }
+
     public static DevicePreference ParseDevice(string text) => text.Trim().ToLowerInvariant() switch
     {
         "auto" => DevicePreference.Auto,
@@ -38,13 +72,20 @@ internal static class LocalizerChoice
         _ => throw new FormatException($"--device '{text}' is not one of auto, cpu, cuda"),
     };
 
-    public static ILocalizer Create(string method, string? modelPath, string device) => method.Trim().ToLowerInvariant() switch
-    {
-        Rotation => new RotationCertaintyLocalizer(modelPath ?? ModelCatalog.DefaultModelPath,
-            RotationLocalizerOptions.Default with { Device = ParseDevice(device) }),
-        Classical => new ClassicalLocalizer(),
-        _ => throw new FormatException($"--method '{method}' is not one of rotation, classical"),
-    };
+    public static ILocalizer Create(string method, string? modelPath, string device, ParseResult? parse = null, CutOptions? cut = null) =>
+        method.Trim().ToLowerInvariant() switch
+        {
+            Rotation => new RotationCertaintyLocalizer(modelPath ?? ModelCatalog.DefaultModelPath, RotationLocalizerOptions.Default with
+            {
+                Device = ParseDevice(device),
+                Cut = parse is null || cut is null ? RotationLocalizerOptions.Default.Cut : cut.Apply(parse, RotationLocalizerOptions.Default.Cut),
+            }),
+            Classical => new ClassicalLocalizer(ClassicalOptions.Default with
+            {
+                Cut = parse is null || cut is null ? ClassicalOptions.Default.Cut : cut.Apply(parse, ClassicalOptions.Default.Cut),
+            }),
+            _ => throw new FormatException($"--method '{method}' is not one of rotation, classical"),
+        };
 
     /// <summary>The `localize --json` object: shape, box_zyx, confidence, method, model, seconds (+ timings, reasons).</summary>
     public static JsonObject ToJson(LocalizationResult result)

@@ -10,11 +10,18 @@ public sealed record RotationLocalizerOptions
     public static RotationLocalizerOptions Default { get; } = new();
 
     /// <summary>
-    /// How a certainty profile becomes a kept range. Default: a quarter of the way from the profile's minimum to its
-    /// maximum. Measured on phantoms, Otsu split bimodal plateaus (dense organs vs soft tissue) and once cut into a
-    /// specimen; this lower level kept every specimen whole, at the price of looser boxes.
+    /// How a certainty profile becomes a kept range: 12% of the way from the profile's minimum to its maximum, plus
+    /// 8 voxels and 5% of the extent on each side. Measured on 20 fresh 256³ phantoms (README): Otsu, and a 25% cut
+    /// with 6-voxel margins, cut the specimen in 4 of 18 cases (specimens filling the view, a fish whose thin tail
+    /// scores low); this setting kept all 18 whole. Lossless first: loose boxes are the price.
     /// </summary>
-    public ProfileCutOptions Cut { get; init; } = ProfileCutOptions.Default with { Rule = ThresholdRule.FractionOfMax, Value = 0.25 };
+    public ProfileCutOptions Cut { get; init; } = ProfileCutOptions.Default with
+    {
+        Rule = ThresholdRule.FractionOfMax,
+        Value = 0.12,
+        MarginVoxels = 8,
+        MarginPercent = 5.0,
+    };
 
     /// <summary>Coarse pass: every k-th slice of the in-memory subsample.</summary>
     public int CoarseStep { get; init; } = 2;
