@@ -77,6 +77,9 @@ public sealed class Cropper(TimeProvider timeProvider)
             writer.Complete();
         }
 
+        // The copy's slab buffers are garbage now; reclaim them before the read-back allocates its own, so peak
+        // memory is one phase's buffers, not two.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         var outputHash = ReadBackHash(output.TemporaryPath, writeOptions, request, info);
         if (outputHash != sourceHash.HexDigest())
         {

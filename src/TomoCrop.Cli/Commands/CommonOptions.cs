@@ -22,7 +22,7 @@ internal static class CommonOptions
     public static Option<int> BufferMiB() => new("--buffer-mib")
     {
         Description = "memory for slab buffers, MiB (bounds the process whatever the volume size)",
-        DefaultValueFactory = _ => 256,
+        DefaultValueFactory = _ => 128,
     };
 
     public static VolumeFormat? ParseFormat(string? text)

@@ -9,7 +9,7 @@ public sealed record IoLimits
     public static IoLimits Default { get; } = new();
 
     /// <summary>Largest slab buffer (several slices, or one window) the streaming code may hold at once.</summary>
-    public long MaxBufferBytes { get; init; } = 256L << 20;
+    public long MaxBufferBytes { get; init; } = 128L << 20;
 
     /// <summary>Largest single slice (y*x*voxel size) accepted; a declared slice above this is refused before allocation.</summary>
     public long MaxSliceBytes { get; init; } = 1L << 30;

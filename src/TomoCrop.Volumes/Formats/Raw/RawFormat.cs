@@ -47,6 +47,11 @@ internal sealed class RawFormat : IVolumeFormatHandler
 
 internal sealed class RawVolumeReader(VolumeInfo info, SafeFileHandle handle, long dataOffset) : IVolumeReader
 {
+    /// <summary>Largest row span read in one go for a narrow window (one slice's rows at most, bounded).</summary>
+    private const long RowSpanLimit = 64L << 20;
+
+    private byte[] _rowSpan = [];
+
     public VolumeInfo Info { get; } = info;
 
     public void ReadBox(VoxelBox box, Span<byte> destination)
@@ -73,6 +78,24 @@ internal sealed class RawVolumeReader(VolumeInfo info, SafeFileHandle handle, lo
                     var bytes = box.Y.Length * rowBytes;
                     ReadExactly(Offset(z, box.Y.Start, 0), destination.Slice(written, bytes));
                     written += bytes;
+                    continue;
+                }
+                // Narrow windows: one read spanning the rows (from the window's first voxel to its last), then the
+                // window is picked out of it. A read per row would be one small syscall per row, ~10x slower.
+                var spanBytes = ((box.Y.Length - 1) * (long)shape.X * size) + rowBytes;
+                if (spanBytes <= RowSpanLimit)
+                {
+                    if (_rowSpan.Length < spanBytes)
+                    {
+                        _rowSpan = new byte[spanBytes];
+                    }
+                    var span = _rowSpan.AsSpan(0, (int)spanBytes);
+                    ReadExactly(Offset(z, box.Y.Start, box.X.Start), span);
+                    for (var y = 0; y < box.Y.Length; y++)
+                    {
+                        span.Slice((int)((long)y * shape.X * size), rowBytes).CopyTo(destination.Slice(written, rowBytes));
+                        written += rowBytes;
+                    }
                     continue;
                 }
                 for (var y = box.Y.Start; y < box.Y.Stop; y++)
