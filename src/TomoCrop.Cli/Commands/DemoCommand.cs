@@ -13,7 +13,7 @@ internal static class DemoCommand
     public static Command Create()
     {
         var directory = new Option<string>("--dir") { Description = "where the demo writes its run folder", DefaultValueFactory = _ => "tomocrop-demo" };
-        var size = new Option<int>("--size") { Description = "edge of the synthetic volume in voxels", DefaultValueFactory = _ => 160 };
+        var size = new Option<int>("--size") { Description = "edge of the synthetic volume in voxels", DefaultValueFactory = _ => 256 };
         var seed = new Option<long>("--seed") { Description = "phantom seed", DefaultValueFactory = _ => 7 };
         var command = new Command("demo", "Make a synthetic CT scan of a specimen in a tube, localize it, crop it losslessly, and show what was saved.")
         {
