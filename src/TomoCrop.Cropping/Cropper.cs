@@ -42,12 +42,8 @@ public sealed class Cropper(TimeProvider timeProvider)
             Limits = request.Limits,
         };
 
-        using var output = AtomicOutput.Begin(request.OutputPath);
+        using var output = AtomicOutput.BeginVolume(request.OutputPath, outputFormat);
         var recordTemporary = output.AddCompanion(CropRecord.PathFor(output.FinalPath));
-        if (outputFormat == VolumeFormat.Raw)
-        {
-            output.AddWriterCompanion(output.TemporaryPath + ".json", output.FinalPath + ".json");
-        }
 
         var provenance = new Dictionary<string, object?>
         {

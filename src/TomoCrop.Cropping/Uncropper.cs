@@ -51,11 +51,7 @@ public static class Uncropper
             Limits = limits,
         };
 
-        using var output = AtomicOutput.Begin(outputPath);
-        if (outputFormat == VolumeFormat.Raw)
-        {
-            output.AddWriterCompanion(output.TemporaryPath + ".json", output.FinalPath + ".json");
-        }
+        using var output = AtomicOutput.BeginVolume(outputPath, outputFormat);
         var size = type.Size();
         var sliceBytes = shape.SliceVoxels * size;
         var perSlab = (int)Math.Min(limits.SlicesPerSlab(sliceBytes), shape.Z);

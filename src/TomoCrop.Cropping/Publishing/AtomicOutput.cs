@@ -46,6 +46,20 @@ public sealed class AtomicOutput : IDisposable
         return new AtomicOutput(finalPath, temporary);
     }
 
+    /// <summary>
+    /// <see cref="Begin"/> for a volume: also registers the files the format's writer creates beside the data
+    /// (a raw volume's TEMP.json sidecar), so they are published or removed together with it.
+    /// </summary>
+    public static AtomicOutput BeginVolume(string finalPath, TomoCrop.Volumes.VolumeFormat format)
+    {
+        var output = Begin(finalPath);
+        if (format == TomoCrop.Volumes.VolumeFormat.Raw)
+        {
+            output.AddWriterCompanion(output.TemporaryPath + ".json", output.FinalPath + ".json");
+        }
+        return output;
+    }
+
     /// <summary>A second file published with the main one (a raw sidecar, the .crop.json record).</summary>
     public string AddCompanion(string finalCompanionPath)
     {
