@@ -16,5 +16,6 @@ internal static class CommandCatalog
         PhantomCommand.Create(),
         TrainCommand.Create(),
         EvalCommand.Create(),
+        ReportCommand.Create(),
     ];
 }
