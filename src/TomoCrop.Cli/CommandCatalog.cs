@@ -17,5 +17,6 @@ internal static class CommandCatalog
         PhantomCommand.Create(),
         TrainCommand.Create(),
         EvalCommand.Create(),
+        ReportCommand.Create(),
     ];
 }

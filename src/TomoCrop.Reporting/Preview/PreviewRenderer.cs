@@ -95,7 +95,7 @@ public static class PreviewRenderer
         using var image = surface.Snapshot();
         using var png = image.Encode(SKEncodedImageFormat.Png, 100)
             ?? throw new InvalidOperationException($"{pngPath}: PNG encoding failed");
-        WriteAtomically(pngPath, png);
+        AtomicFile.Write(pngPath, png.SaveTo, "preview");
 
         ImagePanel Panel(string title, float[] pixels, int rows, int columns, int rowAxis, int columnAxis) =>
             new(title, pixels, rows, columns, step, shape[rowAxis], shape[columnAxis],
@@ -118,38 +118,6 @@ public static class PreviewRenderer
             var inside = b.Contains(t);
             var line = Invariant($"true box z {t.Z}, y {t.Y}, x {t.X}: ") + (inside ? "wholly inside the kept box" : "NOT wholly inside the kept box — the crop would cut the specimen");
             PreviewText.Draw(canvas, line, Gap, 68, 14, inside ? PreviewPalette.Text : PreviewPalette.Warning, width - (2 * Gap), bold: !inside);
-        }
-    }
-
-    private static void WriteAtomically(string path, SKData png)
-    {
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full) ?? ".";
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                png.SaveTo(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temp);
-            throw new IOException($"{full}: cannot write preview: {e.Message}", e);
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
         }
     }
 
