@@ -58,6 +58,7 @@ internal sealed class DaemonRun : IDisposable
             "Localizer:Method=classical",
             "Output:MinSavedPercent=1",
             "Processing:RetryBaseSeconds=0.2",
+            "Log:Level=Debug",
         ];
         string[] arguments =
         [

@@ -87,19 +87,23 @@ public static class DaemonHost
         {
             try
             {
-                await host.RunAsync(cancellationToken).ConfigureAwait(false);
-                return 0;
+                host.Services.GetRequiredService<StartupChecks>().Run();
             }
             catch (StartupCheckException e)
             {
-                host.Services.GetRequiredService<ILogger<StartupCheckException>>().LogCritical("{Problems}", e.Message);
+                host.Services.GetRequiredService<ILogger<StartupChecks>>().LogCritical("{Problems}", e.Message);
                 foreach (var problem in e.Problems)
                 {
                     await Console.Error.WriteLineAsync($"tomocrop daemon: {OneLine(problem)}").ConfigureAwait(false);
                 }
                 return ExitConfiguration;
             }
-            catch (Exception e)
+            try
+            {
+                await host.RunAsync(cancellationToken).ConfigureAwait(false);
+                return 0;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
                 await Console.Error.WriteLineAsync($"tomocrop daemon: failed: {e.GetType().Name}: {OneLine(e.Message)}").ConfigureAwait(false);
                 return ExitFailure;

@@ -48,8 +48,7 @@ public static class DaemonServiceCollectionExtensions
         services.AddSingleton<WorkQueue>();
         services.AddSingleton<VolumeProcessor>();
 
-        // Order matters: the checks start first, so nothing else runs on a configuration that failed them.
-        services.AddHostedService<StartupChecks>();
+        services.AddSingleton<StartupChecks>();
         services.AddHostedService<ProcessingService>();
         services.AddHostedService<WatchService>();
         services.AddHostedService<OriginalsReaper>();

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TomoCrop.Cropping.Publishing;
@@ -19,13 +18,14 @@ public sealed class StartupCheckException(IReadOnlyList<string> problems)
 }
 
 /// <summary>
-/// The first hosted service: every section valid, the state directory writable, every watch root readable and its
-/// output root writable, the model loadable with the pinned sha256. Only when all hold does the host finish
-/// starting, and only then does systemd hear READY=1.
+/// Run before the host starts: every section valid, the state directory writable, every watch root readable and its
+/// output root writable, the model loadable with the pinned sha256. Only when all hold does the host start, and
+/// only then does systemd hear READY=1.
 /// </summary>
-internal sealed class StartupChecks(IServiceProvider services, ILogger<StartupChecks> logger) : IHostedService
+public sealed class StartupChecks(IServiceProvider services, ILogger<StartupChecks> logger)
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Throws <see cref="StartupCheckException"/> listing every problem found.</summary>
+    public void Run()
     {
         var problems = new List<string>();
         Validate<StateOptions>(StateOptions.Section, problems);
@@ -58,10 +58,7 @@ internal sealed class StartupChecks(IServiceProvider services, ILogger<StartupCh
         }
         RemoveStaleTemporaries();
         logger.LogInformation("start-up checks passed");
-        return Task.CompletedTask;
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private void Validate<T>(string section, List<string> problems)
         where T : class, IValidatedOptions

@@ -172,8 +172,8 @@ public sealed class VolumeProcessor
             var reason = found.Axes.All(a => a.KeptFullExtent)
                 ? "nothing to crop: " + string.Join("; ", found.Axes.Select(a => a.Reason))
                 : $"the box would save {savedFraction * 100:F1} %, less than Output:MinSavedPercent {_output.MinSavedPercent}";
-            Record(candidate, JournalStage.Skipped, reason: reason);
             AppendSavings(candidate, found, croppedBytes: null, outputPath: null, clock.Elapsed.TotalSeconds);
+            Record(candidate, JournalStage.Skipped, reason: reason);
             _logger.LogInformation("{Source}: not cropped, {Reason}", candidate.Path, reason);
             return VolumeOutcome.Skipped;
         }

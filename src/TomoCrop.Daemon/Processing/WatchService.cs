@@ -22,8 +22,8 @@ internal sealed class WatchService(
     {
         var roots = watch.Value.Roots.Select(root => new RootWatch(
             root,
-            new RootScanner(root, completion.Value),
-            new CompletionTracker(completion.Value, time),
+            new RootScanner(root, completion.Value, logger),
+            new CompletionTracker(completion.Value, time, logger),
             BreakerFor(root))).ToList();
         using var hints = new ChangeHints(roots.Select(r => r.Options.Path), logger);
         var interval = TimeSpan.FromSeconds(completion.Value.RescanSeconds);
