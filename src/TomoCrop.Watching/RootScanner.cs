@@ -51,7 +51,7 @@ public sealed class RootScanner
         var output = string.IsNullOrWhiteSpace(root.Output) ? null : WatchRootOptions.Normalize(root.Output);
         _outputInsideRoot = output is not null && WatchRootOptions.IsSameOrInside(output, _rootPath) ? output : null;
         _ignoredNames = new Globs(completion.IgnorePatterns);
-        _include = new Globs(root.Include);
+        _include = new Globs(root.EffectiveInclude);
         _exclude = new Globs(root.Exclude);
         _hint = root.FormatHint;
     }

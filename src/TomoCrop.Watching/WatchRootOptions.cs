@@ -17,8 +17,14 @@ public sealed class WatchRootOptions
     /// <summary>Absolute path of the output root; when it lies inside <see cref="Path"/> it is never scanned.</summary>
     public string Output { get; set; } = "";
 
-    /// <summary>Globs on the volume's path relative to the root ('/'-separated); a volume must match one.</summary>
-    public string[] Include { get; set; } = ["**/*"];
+    /// <summary>
+    /// Globs on the volume's path relative to the root ('/'-separated); a volume must match one. Empty = everything
+    /// ("**/*"). Empty by default because configuration binding appends to an array's defaults instead of replacing them.
+    /// </summary>
+    public string[] Include { get; set; } = [];
+
+    /// <summary>What <see cref="Include"/> means: everything when it is empty.</summary>
+    public IReadOnlyList<string> EffectiveInclude => Include.Length == 0 ? ["**/*"] : Include;
 
     /// <summary>Globs on the relative path; a volume matching any is skipped.</summary>
     public string[] Exclude { get; set; } = [];
@@ -58,7 +64,7 @@ public sealed class WatchRootOptions
         {
             problems.Add($"{section}:Output: is the watched directory itself; crops would be taken for new volumes");
         }
-        CheckGlobs(problems, $"{section}:Include", Include, mustHaveOne: true);
+        CheckGlobs(problems, $"{section}:Include", Include, mustHaveOne: false);
         CheckGlobs(problems, $"{section}:Exclude", Exclude, mustHaveOne: false);
         if (!string.IsNullOrWhiteSpace(Format) && !VolumeFormatNames.TryParse(Format, out _))
         {

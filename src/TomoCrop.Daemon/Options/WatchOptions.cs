@@ -19,10 +19,6 @@ public sealed class WatchOptions : IValidatedOptions
         for (var i = 0; i < Roots.Count; i++)
         {
             var root = Roots[i];
-            if (string.IsNullOrWhiteSpace(root.Name))
-            {
-                root.Name = string.IsNullOrWhiteSpace(root.Path) ? $"root{i}" : Path.GetFileName(root.Path.TrimEnd('/'));
-            }
             if (!names.Add(root.Name))
             {
                 yield return $"{section}:Roots:{i}:Name: '{root.Name}' is used by two roots";
