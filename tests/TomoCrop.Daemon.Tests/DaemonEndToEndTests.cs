@@ -147,6 +147,51 @@ public sealed class DaemonEndToEndTests
     }
 
     [Fact]
+    public void SIGTERM_during_a_crop_abandons_it_cleanly_within_the_stop_timeout_and_the_next_start_finishes_it()
+    {
+        using var run = new DaemonRun();
+        // Copy and verification of ~110 MB through 8 MiB buffers outlast the 1 s stop timeout.
+        var shape = new VolumeShape(192, 384, 384);
+        var volume = Path.Combine(run.Watch, "long.h5");
+        Specimens.Write(volume, VolumeFormat.Hdf5, shape, new VoxelBox(new(10, 182), new(20, 364), new(20, 364)));
+        string[] slow = ["Io:MaxBufferMiB=8", "Output:VerifyFromStorage=true", "Output:Preview=false", "Processing:StopTimeoutSeconds=1"];
+
+        run.Start(1, null, slow);
+        run.WaitUntil(() => run.Stage(volume) == "cropping", "the crop under way", timeoutSeconds: 120);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(0, run.Terminate());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"stopping took {clock.Elapsed}");
+        Assert.Equal("abandoned", run.Stage(volume));
+        Assert.Empty(run.Temporaries());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(run.Output));
+
+        run.Start(1, null, slow);
+        run.WaitUntil(() => run.Stage(volume) == "published", "published after the restart", timeoutSeconds: 120);
+        Assert.Equal(0, run.Terminate());
+        Assert.True(CropRecord.Load(CropRecord.PathFor(Path.Combine(run.Output, "long.h5"))).Verified);
+        Assert.Empty(run.Temporaries());
+    }
+
+    [Fact]
+    public void A_root_whose_filesystem_is_gone_is_paused_and_resumed_while_the_daemon_keeps_running()
+    {
+        using var run = new DaemonRun();
+        run.Start(1, null, "Processing:CircuitBreakSeconds=1");
+        run.WaitUntil(() => run.Log().Contains("start-up checks passed"), "start-up");
+        var away = run.Watch + ".unmounted";
+        Directory.Move(run.Watch, away);
+        run.WaitUntil(() => run.Log().Contains("paused"), "the root paused");
+        Assert.False(run.HasExited);
+
+        Directory.Move(away, run.Watch);
+        var volume = Path.Combine(run.Watch, "back.tif");
+        Specimens.Write(volume, VolumeFormat.MultiPageTiff, Shape, Specimen);
+        run.WaitUntil(() => run.Stage(volume) == "published", "a volume published after the root came back");
+        Assert.Contains("reachable again", run.Log());
+        Assert.Equal(0, run.Terminate());
+    }
+
+    [Fact]
     public void A_corrupt_volume_is_quarantined_with_its_reason_and_the_next_one_is_still_processed()
     {
         using var run = new DaemonRun();
