@@ -65,6 +65,7 @@ public sealed class RootScanner
     public IReadOnlyList<VolumeCandidate> Scan(CancellationToken ct = default)
     {
         var found = new List<VolumeCandidate>();
+        _nextVerdicts.Clear(); // a cancelled scan may have left some
         var directories = new Stack<string>();
         directories.Push(_rootPath);
         while (directories.Count > 0)
@@ -239,7 +240,15 @@ public sealed class RootScanner
     private VolumeFormat? Verdict(string question, FileInfo file, Func<VolumeFormat?> decide)
     {
         var key = question + file.FullName;
-        var unchanged = new FormatVerdict(file.Length, file.LastWriteTimeUtc, null);
+        FormatVerdict unchanged;
+        try
+        {
+            unchanged = new FormatVerdict(file.Length, file.LastWriteTimeUtc, null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // vanished since the directory was listed
+        }
         if (!_verdicts.TryGetValue(key, out var verdict) || verdict with { Format = null } != unchanged)
         {
             verdict = unchanged with { Format = decide() };
