@@ -65,6 +65,7 @@ public sealed class RootScanner
     public IReadOnlyList<VolumeCandidate> Scan(CancellationToken ct = default)
     {
         var found = new List<VolumeCandidate>();
+        _nextVerdicts.Clear(); // a cancelled scan may have left some
         var directories = new Stack<string>();
         directories.Push(_rootPath);
         while (directories.Count > 0)
@@ -118,7 +119,9 @@ public sealed class RootScanner
                     files.Add(file);
                 }
             }
-            ScanDirectory(directory, isRoot, files, names, found);
+            // Every file counts as in Fingerprint(path), so the two agree whatever was ignored or skipped here.
+            var sliceCount = CountSlices(entries.OfType<FileInfo>().Select(f => f.Name));
+            ScanDirectory(directory, isRoot, files, sliceCount, names, found);
         }
         (_verdicts, _nextVerdicts) = (_nextVerdicts, _verdicts);
         _nextVerdicts.Clear();
@@ -126,22 +129,27 @@ public sealed class RootScanner
         return found;
     }
 
-    /// <summary>The fingerprint of a file or TIFF stack directory (slices: .tif/.tiff files whose name does not start with a dot).</summary>
+    /// <summary>
+    /// The fingerprint of a file or TIFF stack directory, equal to the one <see cref="Scan"/> reports for an unchanged
+    /// volume whatever the ignore patterns: slices counted are the .tif/.tiff files whose name does not start with a dot.
+    /// </summary>
     public static SourceFingerprint Fingerprint(string path) =>
         Directory.Exists(path)
-            ? Fingerprint(path, Directory.EnumerateFiles(path).Count(f => IsTiffName(System.IO.Path.GetFileName(f)) && !System.IO.Path.GetFileName(f).StartsWith('.')))
+            ? Fingerprint(path, CountSlices(Directory.EnumerateFiles(path).Select(f => System.IO.Path.GetFileName(f))))
             : Fingerprint(path, 1);
+
+    private static int CountSlices(IEnumerable<string> fileNames) => fileNames.Count(n => IsTiffName(n) && !n.StartsWith('.'));
 
     private static SourceFingerprint Fingerprint(string path, int fileCount) => SourceFingerprint.From(FileIdentity.Of(path), fileCount);
 
-    private void ScanDirectory(string directory, bool isRoot, List<FileInfo> files, HashSet<string> names, List<VolumeCandidate> found)
+    private void ScanDirectory(string directory, bool isRoot, List<FileInfo> files, int sliceCount, HashSet<string> names, List<VolumeCandidate> found)
     {
         var tiffs = _hint is null or VolumeFormat.TiffStack ? files.Where(f => IsTiffName(f.Name)).ToList() : [];
         var isStack = !isRoot && tiffs.Count >= _completion.MinStackSlices
             && (_hint == VolumeFormat.TiffStack || !FirstSliceHasSeveralPages(tiffs));
         if (isStack)
         {
-            Add(found, directory, VolumeFormat.TiffStack, tiffs.Count);
+            Add(found, directory, VolumeFormat.TiffStack, sliceCount);
         }
         if (_hint == VolumeFormat.TiffStack)
         {
@@ -239,7 +247,15 @@ public sealed class RootScanner
     private VolumeFormat? Verdict(string question, FileInfo file, Func<VolumeFormat?> decide)
     {
         var key = question + file.FullName;
-        var unchanged = new FormatVerdict(file.Length, file.LastWriteTimeUtc, null);
+        FormatVerdict unchanged;
+        try
+        {
+            unchanged = new FormatVerdict(file.Length, file.LastWriteTimeUtc, null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // vanished since the directory was listed
+        }
         if (!_verdicts.TryGetValue(key, out var verdict) || verdict with { Format = null } != unchanged)
         {
             verdict = unchanged with { Format = decide() };

@@ -101,6 +101,13 @@ public sealed class WatchRootOptions
                 {
                     problems.Add($"{section}:{i}:Path: {roots[i].Path} overlaps {section}:{j}:Path {roots[j].Path}; a volume must belong to one root");
                 }
+                foreach (var (output, watched) in new[] { (i, j), (j, i) })
+                {
+                    if (OutputInside(roots[output].Output, roots[watched].Path))
+                    {
+                        problems.Add($"{section}:{output}:Output: {roots[output].Output} lies inside {section}:{watched}:Path {roots[watched].Path}; its crops would be cropped again");
+                    }
+                }
             }
         }
         return problems;
@@ -146,6 +153,9 @@ public sealed class WatchRootOptions
         var o = Normalize(outer);
         return i == o || i.StartsWith(o.EndsWith('/') ? o : o + "/", StringComparison.Ordinal);
     }
+
+    private static bool OutputInside(string output, string watched) =>
+        System.IO.Path.IsPathFullyQualified(output) && System.IO.Path.IsPathFullyQualified(watched) && IsSameOrInside(output, watched);
 
     private static bool Overlap(string a, string b) =>
         System.IO.Path.IsPathFullyQualified(a) && System.IO.Path.IsPathFullyQualified(b)

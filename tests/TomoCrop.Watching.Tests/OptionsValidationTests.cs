@@ -67,6 +67,7 @@ public sealed class OptionsValidationTests : IDisposable
         var outer = ValidRoot("outer");
         var inner = ValidRoot("outer/inner");
         inner.Name = "outer";
+        inner.Output = _dir.File("inner-cropped");
 
         var problems = WatchRootOptions.ValidateAll([outer, inner]);
 
@@ -77,6 +78,19 @@ public sealed class OptionsValidationTests : IDisposable
             ],
             problems);
         Assert.Equal(["Watch:Roots: no watch root is configured"], WatchRootOptions.ValidateAll([]));
+    }
+
+    [Fact]
+    public void An_output_inside_another_root_is_refused_but_inside_its_own_root_is_fine()
+    {
+        var first = ValidRoot("first");
+        var second = ValidRoot("second");
+        first.Output = Path.Combine(second.Path, "crops");
+        second.Output = Path.Combine(second.Path, "cropped");
+
+        Assert.Equal(
+            [$"Watch:Roots:0:Output: {first.Output} lies inside Watch:Roots:1:Path {second.Path}; its crops would be cropped again"],
+            WatchRootOptions.ValidateAll([first, second]));
     }
 
     [Fact]

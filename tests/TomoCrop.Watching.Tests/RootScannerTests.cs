@@ -181,6 +181,21 @@ public sealed class RootScannerTests : WatchFixture
     }
 
     [Fact]
+    public void A_scanned_fingerprint_equals_the_one_taken_later_by_path_whatever_the_ignore_patterns()
+    {
+        // The daemon re-takes RootScanner.Fingerprint(path) around processing: an equal value means "unchanged".
+        var stack = WriteVolume("recon", VolumeFormat.TiffStack);
+        File.Copy(Path.Combine(stack, "slice_00000.tif"), Path.Combine(stack, "overview_preview.tif"));
+        File.WriteAllText(Path.Combine(stack, "slice_00004.tif.part"), "half");
+        var file = WriteVolume("scan.h5", VolumeFormat.Hdf5);
+
+        var found = Scan(completion: new CompletionOptions { IgnorePatterns = [".*", "*.part", "*_preview.tif"] });
+
+        Assert.Equal(RootScanner.Fingerprint(stack), found.Single(c => c.Path == stack).Fingerprint);
+        Assert.Equal(RootScanner.Fingerprint(file), found.Single(c => c.Path == file).Fingerprint);
+    }
+
+    [Fact]
     public void Fingerprint_of_a_stack_counts_its_slices_and_follows_a_new_slice()
     {
         var stack = WriteVolume("recon", VolumeFormat.TiffStack);
