@@ -79,15 +79,10 @@ public sealed class StartupChecks(IServiceProvider services, ILogger<StartupChec
         var state = services.GetRequiredService<IOptions<StateOptions>>().Value;
         CheckWritable(state.Directory, "State:Directory", problems, create: true);
         var roots = services.GetRequiredService<IOptions<WatchOptions>>().Value.Roots;
+        // Existence and layout were validated with the options; here: can we actually read and write there.
         for (var i = 0; i < roots.Count; i++)
         {
             var root = roots[i];
-            var key = $"Watch:Roots:{i}";
-            if (!Directory.Exists(root.Path))
-            {
-                problems.Add($"{key}:Path: {root.Path} does not exist");
-                continue;
-            }
             try
             {
                 using var entries = Directory.EnumerateFileSystemEntries(root.Path).GetEnumerator();
@@ -95,14 +90,9 @@ public sealed class StartupChecks(IServiceProvider services, ILogger<StartupChec
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                problems.Add($"{key}:Path: {root.Path} is not readable: {e.Message}");
+                problems.Add($"Watch:Roots:{i}:Path: {root.Path} is not readable: {e.Message}");
             }
-            if (Path.GetFullPath(root.Path).TrimEnd('/') == Path.GetFullPath(root.Output).TrimEnd('/'))
-            {
-                problems.Add($"{key}:Output: must differ from the watch root (outputs would be watched as inputs)");
-                continue;
-            }
-            CheckWritable(root.Output, $"{key}:Output", problems, create: false);
+            CheckWritable(root.Output, $"Watch:Roots:{i}:Output", problems, create: false);
         }
     }
 

@@ -9,24 +9,5 @@ public sealed class WatchOptions : IValidatedOptions
 
     public List<WatchRootOptions> Roots { get; set; } = [];
 
-    public IEnumerable<string> Problems(string section)
-    {
-        if (Roots.Count == 0)
-        {
-            yield return $"{section}:Roots: no watch root configured (give one with --watch/--output, or in appsettings.json)";
-        }
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < Roots.Count; i++)
-        {
-            var root = Roots[i];
-            if (!names.Add(root.Name))
-            {
-                yield return $"{section}:Roots:{i}:Name: '{root.Name}' is used by two roots";
-            }
-            foreach (var problem in root.Validate($"{section}:Roots:{i}"))
-            {
-                yield return problem;
-            }
-        }
-    }
+    public IEnumerable<string> Problems(string section) => WatchRootOptions.ValidateAll(Roots, $"{section}:Roots");
 }

@@ -37,6 +37,8 @@ internal sealed class WatchService(
                     await ScanAsync(root, stoppingToken).ConfigureAwait(false);
                 }
                 health.WatchLoopBeat();
+                // Events only bring the next scan forward; a file being written sends many, so keep a minimum gap.
+                await Task.Delay(MinimumGap(interval), time, stoppingToken).ConfigureAwait(false);
                 await hints.WaitAsync(interval, stoppingToken).ConfigureAwait(false);
             }
         }
@@ -48,6 +50,8 @@ internal sealed class WatchService(
             queue.Complete();
         }
     }
+
+    private static TimeSpan MinimumGap(TimeSpan interval) => interval < TimeSpan.FromSeconds(1) ? interval / 2 : TimeSpan.FromSeconds(1);
 
     private async Task ScanAsync(RootWatch root, CancellationToken stoppingToken)
     {
