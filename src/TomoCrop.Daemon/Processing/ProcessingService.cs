@@ -10,7 +10,7 @@ namespace TomoCrop.Daemon.Processing;
 /// get Processing:StopTimeoutSeconds to finish, then are cancelled (their temporaries removed, journal "abandoned").
 /// </summary>
 internal sealed class ProcessingService(
-    WorkQueue queue, VolumeProcessor processor, IOptions<ProcessingOptions> options, ILogger<ProcessingService> logger) : IHostedService
+    WorkQueue queue, VolumeProcessor processor, IOptions<ProcessingOptions> options, ILogger<ProcessingService> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopTaking = new();
     private readonly CancellationTokenSource _abandon = new();
@@ -61,5 +61,11 @@ internal sealed class ProcessingService(
             logger.LogCritical(e, "worker {Worker} failed", worker);
             throw;
         }
+    }
+
+    public void Dispose()
+    {
+        _stopTaking.Dispose();
+        _abandon.Dispose();
     }
 }

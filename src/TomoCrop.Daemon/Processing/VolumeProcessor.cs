@@ -242,23 +242,9 @@ public sealed class VolumeProcessor
             return false;
         }
         var record = CropRecord.Load(recordPath);
-        var found = previous;
         Record(candidate, JournalStage.Verified, hash: record.OutputHash);
-        _savings.Append(new SavingsRecord
-        {
-            TimeUtc = _time.GetUtcNow().UtcDateTime,
-            SourcePath = candidate.Path,
-            Root = candidate.RootName,
-            Format = candidate.Format.Name(),
-            OriginalBytes = candidate.Fingerprint.SizeBytes,
-            CroppedBytes = record.OutputSizeBytes,
-            BoxZyx = record.BoxZyx,
-            Confidence = found.Confidence ?? [],
-            Method = found.Method ?? "",
-            ModelVersion = found.Model,
-            Seconds = record.Seconds,
-            OutputPath = record.OutputPath,
-        });
+        AppendSavings(candidate, record.BoxZyx, previous.Confidence ?? [], previous.Method ?? "", previous.Model,
+            record.OutputSizeBytes, record.OutputPath, record.Seconds);
         Record(candidate, JournalStage.Published, hash: record.OutputHash, reason: "publication finished after a restart");
         _logger.LogInformation("{Source}: its crop {Output} was published before an interruption; journal completed", candidate.Path, outputPath);
         return true;
@@ -296,26 +282,27 @@ public sealed class VolumeProcessor
         }
     }
 
-    private void AppendSavings(VolumeCandidate candidate, LocalizationResult found, long? croppedBytes, string? outputPath, double seconds)
-    {
-        var original = candidate.Fingerprint.SizeBytes;
-        var cropped = croppedBytes ?? original;
+    private void AppendSavings(VolumeCandidate candidate, LocalizationResult found, long? croppedBytes, string? outputPath, double seconds) =>
+        AppendSavings(candidate, found.Box.ToJsonArray(), found.Confidence.Select(c => Math.Round(c, 4)).ToArray(), found.Method,
+            found.ModelSha256, croppedBytes ?? candidate.Fingerprint.SizeBytes, outputPath ?? "", seconds);
+
+    private void AppendSavings(
+        VolumeCandidate candidate, int[][] box, double[] confidence, string method, string? model, long croppedBytes, string outputPath, double seconds) =>
         _savings.Append(new SavingsRecord
         {
             TimeUtc = _time.GetUtcNow().UtcDateTime,
             SourcePath = candidate.Path,
             Root = candidate.RootName,
             Format = candidate.Format.Name(),
-            OriginalBytes = original,
-            CroppedBytes = cropped,
-            BoxZyx = found.Box.ToJsonArray(),
-            Confidence = found.Confidence.Select(c => Math.Round(c, 4)).ToArray(),
-            Method = found.Method,
-            ModelVersion = found.ModelSha256,
+            OriginalBytes = candidate.Fingerprint.SizeBytes,
+            CroppedBytes = croppedBytes,
+            BoxZyx = box,
+            Confidence = confidence,
+            Method = method,
+            ModelVersion = model,
             Seconds = Math.Round(seconds, 3),
-            OutputPath = outputPath ?? "",
+            OutputPath = outputPath,
         });
-    }
 
     private void Record(VolumeCandidate candidate, JournalStage stage, string? output = null, LocalizationResult? box = null, string? hash = null, string? reason = null)
     {
