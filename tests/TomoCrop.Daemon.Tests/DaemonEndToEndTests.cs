@@ -238,21 +238,21 @@ public sealed class DaemonEndToEndTests
     public void A_scan_with_nothing_to_crop_is_skipped_with_its_reason_by_the_shipped_model()
     {
         using var run = new DaemonRun();
-        var small = Path.Combine(run.Watch, "small.h5");
-        Specimens.Write(small, VolumeFormat.Hdf5, Shape, Specimen);
-        var before = Specimens.Fingerprint(small);
+        var full = Path.Combine(run.Watch, "fills-view.h5");
+        // The specimen fills the field of view: there is nothing to cut away.
+        Specimens.Write(full, VolumeFormat.Hdf5, Shape, VoxelBox.Full(Shape));
+        var before = Specimens.Fingerprint(full);
         run.Start(1, null, "Localizer:Method=rotation", "Localizer:Device=cpu", "Output:MinSavedPercent=5");
-        run.WaitUntil(() => run.Stage(small) is "skipped" or "published", "a decision");
-        var entry = run.Journal()[small];
-        // The shipped cut keeps volumes this small whole (lossless first); whatever it decides, nothing is lost.
-        if ((string?)entry["stage"] == "skipped")
-        {
-            Assert.False(string.IsNullOrEmpty((string?)entry["reason"]));
-            Assert.Empty(Directory.EnumerateFileSystemEntries(run.Output));
-        }
+        run.WaitUntil(() => run.Stage(full) is "skipped" or "published", "a decision");
+        var entry = run.Journal()[full];
+        Assert.Equal("skipped", (string?)entry["stage"]);
+        Assert.False(string.IsNullOrEmpty((string?)entry["reason"]));
         Assert.Equal(64, ((string?)entry["model"])!.Length);
-        Assert.Equal(before, Specimens.Fingerprint(small));
-        Assert.Single(SavingsLines(run));
+        // Only the picture that shows why: no crop, no record.
+        Assert.Equal(["fills-view.h5.preview.png"], Directory.EnumerateFileSystemEntries(run.Output).Select(Path.GetFileName).ToArray());
+        Assert.Equal(before, Specimens.Fingerprint(full));
+        var savings = Assert.Single(SavingsLines(run));
+        Assert.Equal(0.0, (double)savings["saved_percent"]!);
         Assert.Equal(0, run.Terminate());
     }
 

@@ -172,6 +172,12 @@ public sealed class VolumeProcessor
             var reason = found.Axes.All(a => a.KeptFullExtent)
                 ? "nothing to crop: " + string.Join("; ", found.Axes.Select(a => a.Reason))
                 : $"the box would save {savedFraction * 100:F1} %, less than Output:MinSavedPercent {_output.MinSavedPercent}";
+            if (_output.Preview)
+            {
+                // No crop to put it beside, but the picture shows a reviewer why nothing was cut.
+                Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
+                WritePreview(candidate, open, found, outputPath, cancellationToken);
+            }
             AppendSavings(candidate, found, croppedBytes: null, outputPath: null, clock.Elapsed.TotalSeconds);
             Record(candidate, JournalStage.Skipped, reason: reason);
             _logger.LogInformation("{Source}: not cropped, {Reason}", candidate.Path, reason);
