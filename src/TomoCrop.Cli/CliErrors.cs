@@ -20,6 +20,10 @@ internal static class CliErrors
         {
             return Fail(e.Message, BadInput);
         }
+        catch (TomoCrop.Models.ModelException e)
+        {
+            return Fail(e.Message, BadInput);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException)
         {
             return Fail(e.Message, BadInput);

@@ -11,6 +11,7 @@ internal static class CommandCatalog
         DemoCommand.Create(),
         CropCommand.Create(),
         DaemonCommand.Create(),
+        ModelsCommand.Create(),
         LocalizeCommand.Create(),
         UncropCommand.Create(),
         InfoCommand.Create(),

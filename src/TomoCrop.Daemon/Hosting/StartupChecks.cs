@@ -131,7 +131,7 @@ public sealed class StartupChecks(IServiceProvider services, ILogger<StartupChec
                 problems.Add($"Localizer:ModelSha256: the model has sha256 {localizer.ModelSha256 ?? "(none)"}, not the pinned {pinned}");
                 return;
             }
-            logger.LogInformation("localizer {Method} ready (model sha256 {Sha256})", localizer.Name, localizer.ModelSha256 ?? "-");
+            logger.LogInformation("localizer {Method} ready (model {Version}, sha256 {Sha256})", localizer.Name, worker.ModelVersion ?? "file", localizer.ModelSha256 ?? "-");
         }
         catch (Exception e) when (e is ModelException or IOException or FormatException or UnauthorizedAccessException)
         {

@@ -36,6 +36,7 @@ public sealed record JournalEntry
     [JsonPropertyName("confidence")] public double[]? Confidence { get; init; }
     [JsonPropertyName("method")] public string? Method { get; init; }
     [JsonPropertyName("model")] public string? Model { get; init; }
+    [JsonPropertyName("model_version")] public string? ModelVersion { get; init; }
     [JsonPropertyName("xxhash128")] public string? Hash { get; init; }
     [JsonPropertyName("reason")] public string? Reason { get; init; }
 

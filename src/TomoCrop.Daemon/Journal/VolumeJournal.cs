@@ -79,6 +79,7 @@ public sealed class VolumeJournal : IDisposable
             Confidence = next.Confidence ?? previous.Confidence,
             Method = next.Method ?? previous.Method,
             Model = next.Model ?? previous.Model,
+            ModelVersion = next.ModelVersion ?? previous.ModelVersion,
             Hash = next.Hash ?? previous.Hash,
         };
 

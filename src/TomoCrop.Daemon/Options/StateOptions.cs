@@ -1,6 +1,6 @@
 namespace TomoCrop.Daemon.Options;
 
-/// <summary>Section "State": where the journal, logs, savings records, quarantine notes and previews of state live.</summary>
+/// <summary>Section "State": where the journal, logs, savings records, quarantine notes and the model registry live.</summary>
 public sealed class StateOptions : IValidatedOptions
 {
     public const string Section = "State";
@@ -10,6 +10,7 @@ public sealed class StateOptions : IValidatedOptions
     public string JournalDirectory => Path.Combine(Directory, "journal");
     public string SavingsDirectory => Path.Combine(Directory, "savings");
     public string QuarantineDirectory => Path.Combine(Directory, "quarantine");
+    public string ModelsDirectory => Path.Combine(Directory, "models");
 
     public IEnumerable<string> Problems(string section)
     {

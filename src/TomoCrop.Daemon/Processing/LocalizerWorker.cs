@@ -1,15 +1,20 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using TomoCrop.Daemon.Options;
 using TomoCrop.Localization;
+using TomoCrop.Models;
+using TomoCrop.Registry;
 using TomoCrop.Volumes;
 
 namespace TomoCrop.Daemon.Processing;
 
 /// <summary>
 /// The one model worker per device: localizations run one at a time on it. Thresholds and margins follow the
-/// configuration file when it changes (the change is logged; an invalid change is logged and ignored).
+/// configuration file when it changes (the change is logged; an invalid change is logged and ignored). Without a
+/// configured model path the rotation model is the registry's current version (STATE/models, seeded with the shipped
+/// model); a promotion or rollback there is picked up before the next volume, without a restart.
 /// </summary>
 public sealed class LocalizerWorker : IDisposable
 {
@@ -17,18 +22,26 @@ public sealed class LocalizerWorker : IDisposable
     private readonly IConfiguration _configuration;
     private readonly ILogger<LocalizerWorker> _logger;
     private readonly IDisposable _reloadSubscription;
+    private readonly ModelRegistry _registry;
     private LocalizerOptions _options;
     private ILocalizer? _localizer;
+    private string? _modelVersion;
 
-    public LocalizerWorker(IConfiguration configuration, ILogger<LocalizerWorker> logger)
+    public LocalizerWorker(IConfiguration configuration, IOptions<StateOptions> state, ILogger<LocalizerWorker> logger)
     {
         _configuration = configuration;
         _logger = logger;
+        _registry = new ModelRegistry(state.Value.ModelsDirectory);
         _options = Bind(configuration);
         _reloadSubscription = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
     }
 
     public LocalizerOptions Options => _options;
+
+    /// <summary>The registry version in use ("v0003"), or null for a configured model file or the classical method.</summary>
+    public string? ModelVersion => _modelVersion;
+
+    private bool UsesRegistry => _options.ToSettings() is { Method: LocalizerSettings.Rotation, ModelPath: null };
 
     /// <summary>Loads the model now (start-up check): throws a ModelException naming the file when it cannot.</summary>
     public ILocalizer Load()
@@ -36,7 +49,7 @@ public sealed class LocalizerWorker : IDisposable
         _device.Wait();
         try
         {
-            return _localizer ??= _options.ToSettings().Create();
+            return Current();
         }
         finally
         {
@@ -44,18 +57,41 @@ public sealed class LocalizerWorker : IDisposable
         }
     }
 
-    public async Task<LocalizationResult> LocalizeAsync(IVolumeReader volume, CancellationToken cancellationToken)
+    /// <summary>Localizes on the device; also says which registry version did it.</summary>
+    public async Task<(LocalizationResult Result, string? ModelVersion)> LocalizeAsync(IVolumeReader volume, CancellationToken cancellationToken)
     {
         await _device.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _localizer ??= _options.ToSettings().Create();
-            return _localizer.Localize(volume, cancellationToken);
+            return (Current().Localize(volume, cancellationToken), _modelVersion);
         }
         finally
         {
             _device.Release();
         }
+    }
+
+    /// <summary>The localizer for the current settings and model version; rebuilt when either changed. Holds the device.</summary>
+    private ILocalizer Current()
+    {
+        if (UsesRegistry)
+        {
+            var current = _registry.Current ?? _registry.EnsureSeeded(ModelCatalog.DefaultModelPath);
+            if (current.Version != _modelVersion)
+            {
+                var next = _options.ToSettings() with { ModelPath = current.ModelPath };
+                var localizer = next.Create();
+                if (_modelVersion is not null)
+                {
+                    _logger.LogInformation("model switched from {Old} to {New} (sha256 {Sha256})", _modelVersion, current.Version, current.WeightsSha256);
+                }
+                (_localizer as IDisposable)?.Dispose();
+                _localizer = localizer;
+                _modelVersion = current.Version;
+            }
+            return _localizer!;
+        }
+        return _localizer ??= _options.ToSettings().Create();
     }
 
     public void Dispose()
@@ -108,6 +144,7 @@ public sealed class LocalizerWorker : IDisposable
         {
             (_localizer as IDisposable)?.Dispose();
             _localizer = null;
+            _modelVersion = null;
             _options = next;
         }
         finally

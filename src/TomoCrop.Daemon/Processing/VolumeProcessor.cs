@@ -159,12 +159,13 @@ public sealed class VolumeProcessor
 
         var open = new VolumeOpenOptions { DatasetPath = root.Dataset, Limits = _limits, Format = candidate.Format };
         LocalizationResult found;
+        string? modelVersion;
         using (var reader = VolumeIO.Open(candidate.Path, open))
         {
-            found = await _localizer.LocalizeAsync(reader, cancellationToken).ConfigureAwait(false);
+            (found, modelVersion) = await _localizer.LocalizeAsync(reader, cancellationToken).ConfigureAwait(false);
         }
         _health.WorkerBeat(worker);
-        Record(candidate, JournalStage.Localized, box: found);
+        Record(candidate, JournalStage.Localized, box: found, modelVersion: modelVersion);
 
         var savedFraction = 1.0 - found.KeptFraction;
         if (savedFraction * 100 < _output.MinSavedPercent)
@@ -178,7 +179,7 @@ public sealed class VolumeProcessor
                 Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
                 WritePreview(candidate, open, found, outputPath, cancellationToken);
             }
-            AppendSavings(candidate, found, croppedBytes: null, outputPath: null, clock.Elapsed.TotalSeconds);
+            AppendSavings(candidate, found, modelVersion, croppedBytes: null, outputPath: null, clock.Elapsed.TotalSeconds);
             Record(candidate, JournalStage.Skipped, reason: reason);
             _logger.LogInformation("{Source}: not cropped, {Reason}", candidate.Path, reason);
             return VolumeOutcome.Skipped;
@@ -216,7 +217,7 @@ public sealed class VolumeProcessor
         {
             WritePreview(candidate, open, found, outputPath, cancellationToken);
         }
-        AppendSavings(candidate, found, record.OutputSizeBytes, record.OutputPath, clock.Elapsed.TotalSeconds);
+        AppendSavings(candidate, found, modelVersion, record.OutputSizeBytes, record.OutputPath, clock.Elapsed.TotalSeconds);
         Record(candidate, JournalStage.Published, hash: record.OutputHash);
         _logger.LogInformation(
             "{Source}: published {Output} ({Format}, box {Box}, saved {Saved:F1} %, verified xxhash128 {Hash}, {Seconds:F1} s)",
@@ -249,7 +250,7 @@ public sealed class VolumeProcessor
         }
         var record = CropRecord.Load(recordPath);
         Record(candidate, JournalStage.Verified, hash: record.OutputHash);
-        AppendSavings(candidate, record.BoxZyx, previous.Confidence ?? [], previous.Method ?? "", previous.Model,
+        AppendSavings(candidate, record.BoxZyx, previous.Confidence ?? [], previous.Method ?? "", previous.ModelVersion ?? previous.Model,
             record.OutputSizeBytes, record.OutputPath, record.Seconds);
         Record(candidate, JournalStage.Published, hash: record.OutputHash, reason: "publication finished after a restart");
         _logger.LogInformation("{Source}: its crop {Output} was published before an interruption; journal completed", candidate.Path, outputPath);
@@ -288,9 +289,10 @@ public sealed class VolumeProcessor
         }
     }
 
-    private void AppendSavings(VolumeCandidate candidate, LocalizationResult found, long? croppedBytes, string? outputPath, double seconds) =>
+    private void AppendSavings(
+        VolumeCandidate candidate, LocalizationResult found, string? modelVersion, long? croppedBytes, string? outputPath, double seconds) =>
         AppendSavings(candidate, found.Box.ToJsonArray(), found.Confidence.Select(c => Math.Round(c, 4)).ToArray(), found.Method,
-            found.ModelSha256, croppedBytes ?? candidate.Fingerprint.SizeBytes, outputPath ?? "", seconds);
+            modelVersion ?? found.ModelSha256, croppedBytes ?? candidate.Fingerprint.SizeBytes, outputPath ?? "", seconds);
 
     private void AppendSavings(
         VolumeCandidate candidate, int[][] box, double[] confidence, string method, string? model, long croppedBytes, string outputPath, double seconds) =>
@@ -310,7 +312,9 @@ public sealed class VolumeProcessor
             OutputPath = outputPath,
         });
 
-    private void Record(VolumeCandidate candidate, JournalStage stage, string? output = null, LocalizationResult? box = null, string? hash = null, string? reason = null)
+    private void Record(
+        VolumeCandidate candidate, JournalStage stage, string? output = null, LocalizationResult? box = null, string? hash = null,
+        string? reason = null, string? modelVersion = null)
     {
         var entry = new JournalEntry
         {
@@ -325,6 +329,7 @@ public sealed class VolumeProcessor
             Confidence = box?.Confidence.Select(c => Math.Round(c, 4)).ToArray(),
             Method = box?.Method,
             Model = box?.ModelSha256,
+            ModelVersion = modelVersion,
             Hash = hash,
             Reason = reason,
         };
