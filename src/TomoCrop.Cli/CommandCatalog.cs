@@ -10,6 +10,7 @@ internal static class CommandCatalog
     [
         DemoCommand.Create(),
         CropCommand.Create(),
+        DaemonCommand.Create(),
         LocalizeCommand.Create(),
         UncropCommand.Create(),
         InfoCommand.Create(),

@@ -14,6 +14,12 @@ public static class Program
         }
         var parsed = root.Parse(args);
         // Our own handler prints one line per failure; the library's would print a stack trace.
-        return CliErrors.Run(() => parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+        var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        if (parsed.CommandResult.Command.Name == "daemon")
+        {
+            // The daemon's host handles SIGTERM itself and needs up to its stop timeout; the library would force-exit after 2 s.
+            invocation.ProcessTerminationTimeout = null;
+        }
+        return CliErrors.Run(() => parsed.Invoke(invocation));
     }
 }

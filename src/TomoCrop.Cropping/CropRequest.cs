@@ -30,4 +30,7 @@ public sealed record CropRequest
 
     /// <summary>Recorded in the crop record when the box came from a localizer.</summary>
     public JsonObject? Localization { get; init; }
+
+    /// <summary>Called after each slab and at each stage change (on the cropping thread; keep it quick).</summary>
+    public Action<CropProgress>? OnProgress { get; init; }
 }

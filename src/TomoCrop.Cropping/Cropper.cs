@@ -63,20 +63,24 @@ public sealed class Cropper(TimeProvider timeProvider)
         var sourceHash = new VoxelHash();
         using (var writer = VolumeIO.Create(output.TemporaryPath, request.Box.Shape, info.VoxelType, writeOptions))
         {
+            long copied = 0;
             SlabStream.ForEach(reader, request.Box, request.Limits, (_, count, slab) =>
             {
                 sourceHash.Append(slab);
                 writer.WriteSlices(slab, count);
+                copied += count;
+                Report(request, CropStage.Copying, copied, output.TemporaryPath);
             }, cancellationToken);
             provenance["xxhash128_source"] = sourceHash.HexDigest();
             writer.SetAttributes(CropRecord.AttributesFrom(provenance));
             writer.Complete();
         }
+        Report(request, CropStage.Written, request.Box.Z.Length, output.TemporaryPath);
 
         // The copy's slab buffers are garbage now; reclaim them before the read-back allocates its own, so peak
         // memory is one phase's buffers, not two.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-        var outputHash = ReadBackHash(output.TemporaryPath, writeOptions, request, info);
+        var outputHash = ReadBackHash(output.TemporaryPath, writeOptions, request, info, cancellationToken);
         if (outputHash != sourceHash.HexDigest())
         {
             throw new VolumeException(request.OutputPath,
@@ -86,6 +90,8 @@ public sealed class Cropper(TimeProvider timeProvider)
         {
             throw new VolumeException(request.InputPath, "source changed while it was being cropped (still being written?); nothing published");
         }
+
+        Report(request, CropStage.Verified, request.Box.Z.Length, output.TemporaryPath);
 
         var outputBytes = SizeOnDisk(output.TemporaryPath) + (outputFormat == VolumeFormat.Raw ? SizeOnDisk(output.TemporaryPath + ".json") : 0);
         var boxBytes = request.Box.VoxelCount * info.VoxelType.Size();
@@ -120,11 +126,17 @@ public sealed class Cropper(TimeProvider timeProvider)
             Localization = request.Localization,
         };
         File.WriteAllText(recordTemporary, record.ToJson());
+        cancellationToken.ThrowIfCancellationRequested();
         output.Publish();
+        Report(request, CropStage.Published, request.Box.Z.Length, output.FinalPath);
         return record;
     }
 
-    private static string ReadBackHash(string temporaryPath, VolumeWriteOptions written, CropRequest request, VolumeInfo source)
+    private static void Report(CropRequest request, CropStage stage, long done, string path) =>
+        request.OnProgress?.Invoke(new CropProgress(stage, done, request.Box.Z.Length, path));
+
+    private static string ReadBackHash(
+        string temporaryPath, VolumeWriteOptions written, CropRequest request, VolumeInfo source, CancellationToken cancellationToken)
     {
         if (request.VerifyFromStorage)
         {
@@ -145,7 +157,13 @@ public sealed class Cropper(TimeProvider timeProvider)
                 $"verification failed: output reads back as {readBack.Info.Shape} {readBack.Info.VoxelType.NumpyName()}, expected {request.Box.Shape} {source.VoxelType.NumpyName()}");
         }
         var hash = new VoxelHash();
-        SlabStream.ForEach(readBack, VoxelBox.Full(readBack.Info.Shape), request.Limits, (_, _, slab) => hash.Append(slab));
+        long verified = 0;
+        SlabStream.ForEach(readBack, VoxelBox.Full(readBack.Info.Shape), request.Limits, (_, count, slab) =>
+        {
+            hash.Append(slab);
+            verified += count;
+            Report(request, CropStage.Verifying, verified, temporaryPath);
+        }, cancellationToken);
         return hash.HexDigest();
     }
 

@@ -86,6 +86,17 @@ public static class VolumeIO
         (head[0] == 'I' && head[1] == 'I' && (head[2] == 42 || head[2] == 43) && head[3] == 0)
         || (head[0] == 'M' && head[1] == 'M' && head[2] == 0 && (head[3] == 42 || head[3] == 43));
 
+    /// <summary>
+    /// Every file that makes up the volume at <paramref name="path"/>: a stack's slices, a raw file and its sidecar,
+    /// else the file itself. What must be deleted together when an original is removed after a verified crop.
+    /// </summary>
+    public static IReadOnlyList<string> SourceFiles(string path, VolumeFormat format, IoLimits? limits = null) => format switch
+    {
+        VolumeFormat.TiffStack => StackListing.List(path, limits ?? IoLimits.Default),
+        VolumeFormat.Raw => RawSidecar.Find(path) is { } sidecar ? [path, sidecar] : [path],
+        _ => [path],
+    };
+
     /// <summary>Natural file-name suffix for a format ("" for a TIFF stack directory).</summary>
     public static string DefaultExtension(VolumeFormat format) => format switch
     {

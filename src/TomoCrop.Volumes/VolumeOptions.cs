@@ -21,6 +21,22 @@ public enum OutputCompression
     Lzw,
 }
 
+public static class OutputCompressionNames
+{
+    public const string Choices = "none, deflate, lzw";
+
+    public static bool TryParse(string text, out OutputCompression compression)
+    {
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "none": compression = OutputCompression.None; return true;
+            case "deflate" or "zlib" or "gzip": compression = OutputCompression.Deflate; return true;
+            case "lzw": compression = OutputCompression.Lzw; return true;
+            default: compression = OutputCompression.None; return false;
+        }
+    }
+}
+
 /// <summary>How to create a new volume.</summary>
 public sealed record VolumeWriteOptions
 {

@@ -15,7 +15,11 @@ public static class ReferenceReader
     /// True when the box of the source equals the output voxel for voxel (compared as raw bytes, so NaNs and
     /// signed zeros count), as judged by the reference reader.
     /// </summary>
-    public static bool CropMatches(string source, string sourceFormat, string output, string outputFormat, int[][] box, string? sourceDataset = null, string? outputDataset = null)
+    public static bool CropMatches(string source, string sourceFormat, string output, string outputFormat, int[][] box, string? sourceDataset = null, string? outputDataset = null) =>
+        CompareCrop(source, sourceFormat, output, outputFormat, box, sourceDataset, outputDataset) == "same";
+
+    /// <summary>"same", or how the output differs from the source's box (shapes, dtypes).</summary>
+    public static string CompareCrop(string source, string sourceFormat, string output, string outputFormat, int[][] box, string? sourceDataset = null, string? outputDataset = null)
     {
         var result = Run("""
             import json
@@ -27,7 +31,7 @@ public static class ReferenceReader
             print("same" if same else f"differ {cut.shape} {cut.dtype} vs {out.shape} {out.dtype}")
             """, source, sourceFormat, output, outputFormat, sourceDataset ?? "", outputDataset ?? "",
             System.Text.Json.JsonSerializer.Serialize(box));
-        return result.Trim() == "same";
+        return result.Trim();
     }
 
     private static string Quote(string text) => "'" + text.Replace("\\", "\\\\").Replace("'", "\\'") + "'";

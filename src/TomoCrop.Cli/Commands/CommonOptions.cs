@@ -36,13 +36,10 @@ internal static class CommonOptions
             : throw new FormatException($"--format '{text}' is not one of hdf5, tiff-stack, tiff, raw");
     }
 
-    public static OutputCompression ParseCompression(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "none" => OutputCompression.None,
-        "deflate" or "zlib" or "gzip" => OutputCompression.Deflate,
-        "lzw" => OutputCompression.Lzw,
-        _ => throw new FormatException($"--compression '{text}' is not one of none, deflate, lzw"),
-    };
+    public static OutputCompression ParseCompression(string text) =>
+        OutputCompressionNames.TryParse(text, out var compression)
+            ? compression
+            : throw new FormatException($"--compression '{text}' is not one of {OutputCompressionNames.Choices}");
 
     public static IoLimits Limits(int bufferMiB)
     {

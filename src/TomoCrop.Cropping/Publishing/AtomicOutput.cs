@@ -74,8 +74,10 @@ public sealed class AtomicOutput : IDisposable
         _companions.Add((temporaryCompanionPath, finalCompanionPath));
 
     /// <summary>
-    /// fsyncs the temporaries, renames the main output and then each companion to their final names (none may
-    /// exist), and fsyncs the directory.
+    /// fsyncs the temporaries, renames each companion and then the main output to their final names (none may
+    /// exist), and fsyncs the directory. The main output's rename is the commit point: when it exists under its
+    /// final name, so do its companions (a crash in between leaves companions without a volume, which a resuming
+    /// daemon recognises as an unfinished publication).
     /// </summary>
     public void Publish()
     {
@@ -94,12 +96,16 @@ public sealed class AtomicOutput : IDisposable
                 throw new IOException($"{final}: already exists; refusing to overwrite");
             }
         }
-        Posix.RenameNoReplace(TemporaryPath, FinalPath);
-        _published = true;
+        if (File.Exists(FinalPath) || System.IO.Directory.Exists(FinalPath))
+        {
+            throw new IOException($"{FinalPath}: already exists; refusing to overwrite");
+        }
         foreach (var (temporary, final) in _companions)
         {
             Posix.RenameNoReplace(temporary, final);
         }
+        Posix.RenameNoReplace(TemporaryPath, FinalPath);
+        _published = true;
         Posix.FsyncDirectory(Directory);
     }
 

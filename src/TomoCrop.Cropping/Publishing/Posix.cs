@@ -93,7 +93,7 @@ internal static partial class Posix
         return statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, out buffer) == 0;
     }
 
-    /// <summary>struct statx: the same layout on every Linux architecture, unlike struct stat.</summary>
+    /// <summary>struct statx: the same layout on every Linux architecture, unlike struct stat; 256 bytes, all of which the kernel may write.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct StatxBuffer
     {
@@ -118,6 +118,8 @@ internal static partial class Posix
         public uint DevMajor;
         public uint DevMinor;
         public ulong MountId;
+        public uint DirectIoMemoryAlignment;
+        public uint DirectIoOffsetAlignment;
         public ulong Spare0;
         public ulong Spare1;
         public ulong Spare2;

@@ -27,7 +27,9 @@ def load(path, fmt, dataset=None):
     if fmt == "tiff-stack":
         import tifffile
         names = sorted((n for n in os.listdir(path) if n.lower().endswith((".tif", ".tiff")) and not n.startswith(".")), key=_natural_key)
-        return np.stack([tifffile.imread(os.path.join(path, n)) for n in names])
+        # A slice file may describe itself as a one-slice volume (1, y, x); a stack slice is its 2-D image.
+        slices = [tifffile.imread(os.path.join(path, n)) for n in names]
+        return np.stack([s.reshape(s.shape[-2:]) if s.ndim > 2 and s.size == s.shape[-1] * s.shape[-2] else s for s in slices])
     raise ValueError(fmt)
 
 

@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using TomoCrop.TestSupport;
 
-namespace TomoCrop.Cli.Tests;
+namespace TomoCrop.TestSupport;
 
-/// <summary>Runs the real `tomocrop` executable (the Cli project's build output) as a separate process.</summary>
+/// <summary>Runs the real `tomocrop` executable as a separate process; the test project must reference src/TomoCrop.Cli so tomocrop.dll sits beside it.</summary>
 public static class TomocropProcess
 {
     public static string DllPath

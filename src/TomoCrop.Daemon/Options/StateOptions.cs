@@ -1,0 +1,25 @@
+namespace TomoCrop.Daemon.Options;
+
+/// <summary>Section "State": where the journal, logs, savings records, quarantine notes and previews of state live.</summary>
+public sealed class StateOptions : IValidatedOptions
+{
+    public const string Section = "State";
+
+    public string Directory { get; set; } = "/var/lib/tomocrop";
+
+    public string JournalDirectory => Path.Combine(Directory, "journal");
+    public string SavingsDirectory => Path.Combine(Directory, "savings");
+    public string QuarantineDirectory => Path.Combine(Directory, "quarantine");
+
+    public IEnumerable<string> Problems(string section)
+    {
+        if (string.IsNullOrWhiteSpace(Directory))
+        {
+            yield return $"{section}:Directory: must be set";
+        }
+        else if (!Path.IsPathFullyQualified(Directory))
+        {
+            yield return $"{section}:Directory: must be an absolute path, not '{Directory}'";
+        }
+    }
+}

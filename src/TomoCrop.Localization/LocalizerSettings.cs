@@ -1,0 +1,76 @@
+using TomoCrop.Localization.Classical;
+using TomoCrop.Localization.Profiles;
+using TomoCrop.Localization.Rotation;
+using TomoCrop.Models;
+
+namespace TomoCrop.Localization;
+
+/// <summary>
+/// Which localizer, and the operator's overrides of its cut (null = the method's default). One description for
+/// the command line and the daemon's configuration, so both build localizers the same way.
+/// </summary>
+public sealed record LocalizerSettings
+{
+    public const string Rotation = "rotation";
+    public const string Classical = "classical";
+    public static readonly string[] Methods = [Rotation, Classical];
+
+    public string Method { get; init; } = Rotation;
+
+    /// <summary>Model metadata JSON; null = <see cref="ModelCatalog.DefaultModelPath"/>. Unused by "classical".</summary>
+    public string? ModelPath { get; init; }
+
+    public DevicePreference Device { get; init; } = DevicePreference.Auto;
+
+    public ThresholdRule? Rule { get; init; }
+
+    public double? Threshold { get; init; }
+
+    public int? MarginVoxels { get; init; }
+
+    public double? MarginPercent { get; init; }
+
+    public static string NormaliseMethod(string method)
+    {
+        var name = method.Trim().ToLowerInvariant();
+        return Methods.Contains(name) ? name : throw new FormatException($"method '{method}' is not one of {string.Join(", ", Methods)}");
+    }
+
+    public static DevicePreference ParseDevice(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "auto" => DevicePreference.Auto,
+        "cpu" => DevicePreference.Cpu,
+        "cuda" or "gpu" => DevicePreference.Cuda,
+        _ => throw new FormatException($"device '{text}' is not one of auto, cpu, cuda"),
+    };
+
+    public static ThresholdRule ParseRule(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "absolute" => ThresholdRule.Absolute,
+        "fraction" or "fraction-of-max" => ThresholdRule.FractionOfMax,
+        "otsu" => ThresholdRule.Otsu,
+        _ => throw new FormatException($"threshold rule '{text}' is not one of absolute, fraction, otsu"),
+    };
+
+    /// <summary>The method's default cut with this record's overrides applied.</summary>
+    public ProfileCutOptions ApplyTo(ProfileCutOptions defaults)
+    {
+        var cut = defaults;
+        if (Rule is { } rule) cut = cut with { Rule = rule };
+        if (Threshold is { } value) cut = cut with { Value = value };
+        if (MarginVoxels is { } voxels) cut = cut with { MarginVoxels = voxels };
+        if (MarginPercent is { } percent) cut = cut with { MarginPercent = percent };
+        return cut;
+    }
+
+    /// <summary>Builds the localizer; the rotation model is loaded (and its sha256 checked) here.</summary>
+    public ILocalizer Create() => NormaliseMethod(Method) switch
+    {
+        Rotation => new RotationCertaintyLocalizer(ModelPath ?? ModelCatalog.DefaultModelPath, RotationLocalizerOptions.Default with
+        {
+            Device = Device,
+            Cut = ApplyTo(RotationLocalizerOptions.Default.Cut),
+        }),
+        _ => new ClassicalLocalizer(ClassicalOptions.Default with { Cut = ApplyTo(ClassicalOptions.Default.Cut) }),
+    };
+}

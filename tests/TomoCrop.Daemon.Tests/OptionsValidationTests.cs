@@ -1,0 +1,47 @@
+using TomoCrop.Daemon.Options;
+
+namespace TomoCrop.Daemon.Tests;
+
+public sealed class OptionsValidationTests
+{
+    [Fact]
+    public void Defaults_are_valid()
+    {
+        Assert.Empty(new LocalizerOptions().Problems("Localizer"));
+        Assert.Empty(new OutputOptions().Problems("Output"));
+        Assert.Empty(new OriginalsOptions().Problems("Originals"));
+        Assert.Empty(new ProcessingOptions().Problems("Processing"));
+        Assert.Empty(new IoOptions().Problems("Io"));
+        Assert.Empty(new DaemonLoggingOptions().Problems("Log"));
+        Assert.Empty(new StateOptions().Problems("State"));
+    }
+
+    [Theory]
+    [InlineData("Method", "Localizer:Method")]
+    [InlineData("Device", "Localizer:Device")]
+    [InlineData("ThresholdRule", "Localizer:ThresholdRule")]
+    public void Each_bad_localizer_value_names_its_key(string property, string key)
+    {
+        var options = new LocalizerOptions();
+        typeof(LocalizerOptions).GetProperty(property)!.SetValue(options, "nonsense");
+        var problem = Assert.Single(options.Problems("Localizer"));
+        Assert.StartsWith(key + ":", problem);
+    }
+
+    [Fact]
+    public void Out_of_range_numbers_name_their_keys()
+    {
+        var problems = new LocalizerOptions { ThresholdRule = "fraction", Threshold = 1.5, MarginVoxels = -1, MarginPercent = 300, ModelSha256 = "abc" }
+            .Problems("Localizer").ToList();
+        Assert.Contains(problems, p => p.StartsWith("Localizer:Threshold:"));
+        Assert.Contains(problems, p => p.StartsWith("Localizer:MarginVoxels:"));
+        Assert.Contains(problems, p => p.StartsWith("Localizer:MarginPercent:"));
+        Assert.Contains(problems, p => p.StartsWith("Localizer:ModelSha256:"));
+        Assert.Contains(new OutputOptions { Format = "jpeg" }.Problems("Output"), p => p.StartsWith("Output:Format:"));
+        Assert.Contains(new OutputOptions { Compression = "zip" }.Problems("Output"), p => p.StartsWith("Output:Compression:"));
+        Assert.Contains(new ProcessingOptions { IoParallelism = 0 }.Problems("Processing"), p => p.StartsWith("Processing:IoParallelism:"));
+        Assert.Contains(new StateOptions { Directory = "relative/dir" }.Problems("State"), p => p.StartsWith("State:Directory:"));
+        Assert.Contains(new DaemonLoggingOptions { Level = "Chatty" }.Problems("Log"), p => p.StartsWith("Log:Level:"));
+        Assert.Contains(new WatchOptions().Problems("Watch"), p => p.StartsWith("Watch:Roots:"));
+    }
+}
