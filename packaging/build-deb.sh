@@ -19,9 +19,12 @@ mkdir -p "$lib" "$root/DEBIAN"
 if [ -n "${TOMOCROP_PUBLISH_DIR:-}" ]; then
   cp -a "$TOMOCROP_PUBLISH_DIR/." "$lib/"
 else
-  # The TorchSharp ELF fix (build/TorchSharpGlibcxx.targets) runs after Publish, on this output.
+  # The TorchSharp ELF fix (build/TorchSharpGlibcxx.targets) runs after Publish, on this output; "always" because
+  # the build machine's libstdc++ may be newer than the target's. Own bin/obj under artifacts/deb-build: a
+  # linux-x64 restore must not rewrite the obj/ of builds and test runs going on in the same checkout.
   dotnet publish "$repo/src/TomoCrop.Cli/TomoCrop.Cli.csproj" -c Release -r linux-x64 --self-contained \
-    -p:DebugType=none -p:TorchSharpGlibcxxFix=always -o "$lib" --nologo -v quiet -clp:ErrorsOnly >&2
+    -p:DebugType=none -p:TorchSharpGlibcxxFix=always --artifacts-path "$repo/artifacts/deb-build" \
+    -o "$lib" --nologo -v quiet -clp:ErrorsOnly >&2
 fi
 rm -f "$lib"/*.pdb
 [ -x "$lib/tomocrop" ] || { echo "build-deb: publish produced no $lib/tomocrop" >&2; exit 1; }

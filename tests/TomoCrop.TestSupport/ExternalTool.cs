@@ -10,7 +10,9 @@ public static class ExternalTool
 
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
-    public static Result Run(string program, IEnumerable<string> arguments, string? stdin = null, int timeoutSeconds = 300)
+    /// <param name="environment">variables to set for the program; a null value removes the variable</param>
+    public static Result Run(string program, IEnumerable<string> arguments, string? stdin = null, int timeoutSeconds = 300,
+        string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -18,10 +20,22 @@ public static class ExternalTool
             RedirectStandardError = true,
             RedirectStandardInput = stdin is not null,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");
         var stdout = process.StandardOutput.ReadToEndAsync();

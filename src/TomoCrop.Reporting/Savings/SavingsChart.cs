@@ -34,7 +34,8 @@ internal static class SavingsChart
         DrawGridAndAxes(canvas, plot, unit, axisMax, tick);
         var slot = plot.Width / days.Count;
         var barWidth = Math.Max(1f, slot * 0.7f);
-        var percentPoints = new List<SKPoint>();
+        // Runs of consecutive days with volumes: the saved % line breaks where a day had none.
+        var percentRuns = new List<List<SKPoint>> { new() };
         for (var i = 0; i < days.Count; i++)
         {
             var day = days[i];
@@ -45,10 +46,14 @@ internal static class SavingsChart
             Fill(canvas, new SKRect(centre - (barWidth / 2), savedTop, centre + (barWidth / 2), plot.Bottom), SavingsReport.SavedColour);
             if (day.Volumes > 0)
             {
-                percentPoints.Add(new SKPoint(centre, plot.Bottom - (float)(day.SavedPercent / 100 * plot.Height)));
+                percentRuns[^1].Add(new SKPoint(centre, plot.Bottom - (float)(day.SavedPercent / 100 * plot.Height)));
+            }
+            else if (percentRuns[^1].Count > 0)
+            {
+                percentRuns.Add([]);
             }
         }
-        DrawPercentLine(canvas, percentPoints);
+        DrawPercentLine(canvas, percentRuns);
         DrawDayLabels(canvas, plot, days, slot);
         DrawLegend(canvas);
 
@@ -104,17 +109,20 @@ internal static class SavingsChart
         VerticalLabel(canvas, "saved %", Width - 16, plot.MidY, SavingsReport.PercentColour);
     }
 
-    private static void DrawPercentLine(SKCanvas canvas, List<SKPoint> points)
+    private static void DrawPercentLine(SKCanvas canvas, List<List<SKPoint>> runs)
     {
         using var line = new SKPaint { Color = SavingsReport.PercentColour, StrokeWidth = 2.5f, IsAntialias = true, Style = SKPaintStyle.Stroke };
         using var dot = new SKPaint { Color = SavingsReport.PercentColour, IsAntialias = true, Style = SKPaintStyle.Fill };
-        for (var i = 1; i < points.Count; i++)
+        foreach (var points in runs)
         {
-            canvas.DrawLine(points[i - 1], points[i], line);
-        }
-        foreach (var point in points)
-        {
-            canvas.DrawCircle(point, 4.5f, dot);
+            for (var i = 1; i < points.Count; i++)
+            {
+                canvas.DrawLine(points[i - 1], points[i], line);
+            }
+            foreach (var point in points)
+            {
+                canvas.DrawCircle(point, 4.5f, dot);
+            }
         }
     }
 
