@@ -41,6 +41,13 @@ internal static class CommonOptions
             ? compression
             : throw new FormatException($"--compression '{text}' is not one of {OutputCompressionNames.Choices}");
 
+    /// <summary>--state: the daemon's state directory (journal, savings, models), default as the daemon's.</summary>
+    public static Option<string> StateDirectory(string description) => new("--state")
+    {
+        Description = description,
+        DefaultValueFactory = _ => new TomoCrop.Daemon.Options.StateOptions().Directory,
+    };
+
     public static IoLimits Limits(int bufferMiB)
     {
         if (bufferMiB < 8)

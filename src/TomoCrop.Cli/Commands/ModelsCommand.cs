@@ -14,12 +14,8 @@ internal static class ModelsCommand
 {
     public static Command Create()
     {
-        var state = new Option<string>("--state")
-        {
-            Description = "the daemon's state directory; the registry is its models/ folder",
-            DefaultValueFactory = _ => new StateOptions().Directory,
-            Recursive = true,
-        };
+        var state = CommonOptions.StateDirectory("the daemon's state directory; the registry is its models/ folder");
+        state.Recursive = true;
         var json = new Option<bool>("--json") { Description = "print JSON", Recursive = true };
         var command = new Command("models", "List, add, promote and roll back the daemon's model versions.") { state, json };
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using TomoCrop.Daemon.Options;
 using TomoCrop.Reporting.Savings;
 
 namespace TomoCrop.Cli.Commands;
@@ -10,15 +11,9 @@ namespace TomoCrop.Cli.Commands;
 /// </summary>
 internal static class ReportCommand
 {
-    public const string DefaultStateDirectory = "/var/lib/tomocrop";
-
     public static Command Create()
     {
-        var state = new Option<string>("--state")
-        {
-            Description = "the daemon's state directory; the records are in its savings/ folder",
-            DefaultValueFactory = _ => DefaultStateDirectory,
-        };
+        var state = CommonOptions.StateDirectory("the daemon's state directory; the records are in its savings/ folder");
         var days = new Option<int>("--days") { Description = "how many days up to today (UTC)", DefaultValueFactory = _ => 14 };
         var png = new Option<string?>("--png") { Description = "also draw the days as a bar chart into this PNG file" };
         var json = new Option<bool>("--json") { Description = "print one JSON object instead of the table" };
@@ -38,7 +33,7 @@ internal static class ReportCommand
             {
                 return CliErrors.Fail($"--days {count}: must be between 1 and 3660", CliErrors.BadInput);
             }
-            var log = new SavingsLog(Path.Combine(stateDirectory, "savings"), TimeProvider.System,
+            var log = new SavingsLog(new StateOptions { Directory = stateDirectory }.SavingsDirectory, TimeProvider.System,
                 warning => Console.Error.WriteLine($"tomocrop: warning: {warning}"));
             var summaries = log.Days(count);
             var chart = parse.GetValue(png) is { } pngPath ? Path.GetFullPath(pngPath) : null;

@@ -1,26 +1,38 @@
 namespace TomoCrop.Cropping.Publishing;
 
-/// <summary>Small state files (journal compactions, records, summaries) written so a crash leaves the old or the new one.</summary>
+/// <summary>
+/// Small files (journal compactions, records, summaries, pictures) replaced so that a reader or a crash sees the
+/// old file or the whole new one: hidden temporary beside it, fsync, rename over it, directory fsync.
+/// </summary>
 public static class DurableFile
 {
-    /// <summary>Writes a temporary beside <paramref name="path"/>, fsyncs it, renames it over the old file, fsyncs the directory.</summary>
-    public static void Replace(string path, ReadOnlySpan<byte> content)
+    public static void Replace(string path, ReadOnlySpan<byte> content) => Replace(path, content.ToArray(), "file");
+
+    private static void Replace(string path, byte[] content, string what) => Replace(path, stream => stream.Write(content), what);
+
+    /// <summary><paramref name="write"/> fills the temporary; <paramref name="what"/> names it in an error ("preview").</summary>
+    public static void Replace(string path, Action<Stream> write, string what)
     {
         path = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.tomocrop-tmp-{Environment.ProcessId}-{Random.Shared.Next():x8}");
+        var directory = Path.GetDirectoryName(path)!;
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.tomocrop-tmp-{Environment.ProcessId}-{Random.Shared.Next():x8}");
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
             {
-                stream.Write(content);
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temporary, path, overwrite: true);
+            Posix.FsyncDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{path}: cannot write {what}: {e.Message}", e);
         }
         finally
         {
             File.Delete(temporary);
         }
-        Posix.FsyncDirectory(Path.GetDirectoryName(path)!);
     }
 }

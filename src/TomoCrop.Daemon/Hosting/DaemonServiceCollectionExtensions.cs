@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TomoCrop.Daemon.Health;
 using TomoCrop.Daemon.Journal;
@@ -42,7 +43,9 @@ public static class DaemonServiceCollectionExtensions
 
         services.AddSingleton(provider => new VolumeJournal(provider.GetRequiredService<IOptions<StateOptions>>().Value.JournalDirectory));
         services.AddSingleton(provider => new SavingsLog(
-            provider.GetRequiredService<IOptions<StateOptions>>().Value.SavingsDirectory, provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<IOptions<StateOptions>>().Value.SavingsDirectory,
+            provider.GetRequiredService<TimeProvider>(),
+            warning => provider.GetRequiredService<ILogger<SavingsLog>>().LogWarning("{Warning}", warning)));
         services.AddSingleton<WorkLoopHealth>();
         services.AddSingleton<LocalizerWorker>();
         services.AddSingleton<WorkQueue>();

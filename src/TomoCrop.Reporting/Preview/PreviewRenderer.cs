@@ -1,3 +1,4 @@
+using TomoCrop.Cropping.Publishing;
 using System.Globalization;
 using SkiaSharp;
 using TomoCrop.Localization;
@@ -95,7 +96,7 @@ public static class PreviewRenderer
         using var image = surface.Snapshot();
         using var png = image.Encode(SKEncodedImageFormat.Png, 100)
             ?? throw new InvalidOperationException($"{pngPath}: PNG encoding failed");
-        AtomicFile.Write(pngPath, png.SaveTo, "preview");
+        DurableFile.Replace(pngPath, png.SaveTo, "preview");
 
         ImagePanel Panel(string title, float[] pixels, int rows, int columns, int rowAxis, int columnAxis) =>
             new(title, pixels, rows, columns, step, shape[rowAxis], shape[columnAxis],

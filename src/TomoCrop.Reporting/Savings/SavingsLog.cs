@@ -1,3 +1,4 @@
+using TomoCrop.Cropping.Publishing;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -101,7 +102,7 @@ public sealed class SavingsLog(string directory, TimeProvider time, Action<strin
             json["records_file"] = Path.GetFileName(RecordFile(day));
             json["written_utc"] = time.GetUtcNow().UtcDateTime;
             var bytes = Encoding.UTF8.GetBytes(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-            AtomicFile.Write(summaryPath, stream => stream.Write(bytes), "savings summary");
+            DurableFile.Replace(summaryPath, stream => stream.Write(bytes), "savings summary");
             written++;
         }
         return written;

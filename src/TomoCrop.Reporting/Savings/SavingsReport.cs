@@ -1,3 +1,4 @@
+using TomoCrop.Cropping.Publishing;
 using System.Globalization;
 using System.Text;
 using SkiaSharp;
@@ -52,7 +53,7 @@ public static class SavingsReport
             throw new ArgumentException("no days to draw", nameof(days));
         }
         using var png = SavingsChart.Render(days, Total(days));
-        AtomicFile.Write(pngPath, png.SaveTo, "savings chart");
+        DurableFile.Replace(pngPath, png.SaveTo, "savings chart");
     }
 
     private static string Figures(string label, DailySummary day, ByteUnit unit) => Row(
