@@ -3,7 +3,7 @@ using Microsoft.Extensions.FileSystemGlobbing;
 namespace TomoCrop.Watching;
 
 /// <summary>A set of globs matched in memory (never on disk) against a name or a '/'-separated relative path, case-sensitively.</summary>
-internal sealed class Globs
+public sealed class Globs
 {
     private readonly Matcher? _matcher;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TomoCrop.Daemon.FineTuning;
 using TomoCrop.Daemon.Health;
 using TomoCrop.Daemon.Journal;
 using TomoCrop.Daemon.Options;
@@ -28,6 +29,7 @@ public static class DaemonServiceCollectionExtensions
         Bind<ProcessingOptions>(services, configuration, ProcessingOptions.Section);
         Bind<IoOptions>(services, configuration, IoOptions.Section);
         Bind<DaemonLoggingOptions>(services, configuration, DaemonLoggingOptions.Section);
+        Bind<FineTuningOptions>(services, configuration, FineTuningOptions.Section);
         // Roots without a name are named after their directory (used in logs, savings records, quarantine notes).
         services.PostConfigure<WatchOptions>(watch =>
         {
@@ -49,6 +51,7 @@ public static class DaemonServiceCollectionExtensions
         services.AddSingleton<WorkLoopHealth>();
         services.AddSingleton<LocalizerWorker>();
         services.AddSingleton<WorkQueue>();
+        services.AddSingleton<TrainingPool>();
         services.AddSingleton<VolumeProcessor>();
 
         services.AddSingleton<StartupChecks>();

@@ -36,6 +36,7 @@ public sealed class StartupChecks(IServiceProvider services, ILogger<StartupChec
         Validate<IoOptions>(IoOptions.Section, problems);
         Validate<DaemonLoggingOptions>(DaemonLoggingOptions.Section, problems);
         Validate<LocalizerOptions>(LocalizerOptions.Section, problems);
+        Validate<FineTuningOptions>(FineTuningOptions.Section, problems);
         try
         {
             problems.AddRange(services.GetRequiredService<IOptions<CompletionOptions>>().Value.Validate("Completion"));

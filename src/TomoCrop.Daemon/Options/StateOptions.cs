@@ -11,6 +11,7 @@ public sealed class StateOptions : IValidatedOptions
     public string SavingsDirectory => Path.Combine(Directory, "savings");
     public string QuarantineDirectory => Path.Combine(Directory, "quarantine");
     public string ModelsDirectory => Path.Combine(Directory, "models");
+    public string PoolDirectory => Path.Combine(Directory, "pool");
 
     public IEnumerable<string> Problems(string section)
     {

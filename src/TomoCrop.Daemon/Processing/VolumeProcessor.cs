@@ -8,6 +8,7 @@ using Polly.Retry;
 using TomoCrop.Cropping;
 using TomoCrop.Cropping.Provenance;
 using TomoCrop.Cropping.Publishing;
+using TomoCrop.Daemon.FineTuning;
 using TomoCrop.Daemon.Health;
 using TomoCrop.Daemon.Journal;
 using TomoCrop.Daemon.Options;
@@ -39,6 +40,7 @@ public sealed class VolumeProcessor
 {
     private readonly VolumeJournal _journal;
     private readonly LocalizerWorker _localizer;
+    private readonly TrainingPool _pool;
     private readonly SavingsLog _savings;
     private readonly WorkLoopHealth _health;
     private readonly TimeProvider _time;
@@ -50,12 +52,13 @@ public sealed class VolumeProcessor
     private readonly ResiliencePipeline _retry;
 
     public VolumeProcessor(
-        VolumeJournal journal, LocalizerWorker localizer, SavingsLog savings, WorkLoopHealth health, TimeProvider time,
+        VolumeJournal journal, LocalizerWorker localizer, TrainingPool pool, SavingsLog savings, WorkLoopHealth health, TimeProvider time,
         IOptions<OutputOptions> output, IOptions<IoOptions> io, IOptions<StateOptions> state, IOptions<WatchOptions> watch,
         IOptions<ProcessingOptions> processing, ILogger<VolumeProcessor> logger)
     {
         _journal = journal;
         _localizer = localizer;
+        _pool = pool;
         _savings = savings;
         _health = health;
         _time = time;
@@ -182,6 +185,7 @@ public sealed class VolumeProcessor
             AppendSavings(candidate, found, modelVersion, croppedBytes: null, outputPath: null, clock.Elapsed.TotalSeconds);
             Record(candidate, JournalStage.Skipped, reason: reason);
             _logger.LogInformation("{Source}: not cropped, {Reason}", candidate.Path, reason);
+            AddToPool(candidate, open, cancellationToken);
             return VolumeOutcome.Skipped;
         }
 
@@ -222,6 +226,7 @@ public sealed class VolumeProcessor
         _logger.LogInformation(
             "{Source}: published {Output} ({Format}, box {Box}, saved {Saved:F1} %, verified xxhash128 {Hash}, {Seconds:F1} s)",
             candidate.Path, record.OutputPath, record.OutputFormat, found.Box, record.SavedFraction * 100, record.OutputHash, clock.Elapsed.TotalSeconds);
+        AddToPool(candidate, open, cancellationToken);
         return VolumeOutcome.Published;
     }
 
@@ -286,6 +291,22 @@ public sealed class VolumeProcessor
         {
             // A picture is a convenience; its failure must not hold back a verified crop.
             _logger.LogWarning("{Source}: preview {Preview} not written: {Error}", candidate.Path, previewPath, e.Message);
+        }
+    }
+
+    /// <summary>A strided copy for fine-tuning; like the preview, its failure never fails the volume.</summary>
+    private void AddToPool(VolumeCandidate candidate, VolumeOpenOptions open, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_pool.Add(candidate, open, cancellationToken) is { } copy)
+            {
+                _logger.LogDebug("{Source}: training pool copy {Copy}", candidate.Path, copy);
+            }
+        }
+        catch (Exception e) when (e is IOException or VolumeException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("{Source}: not added to the training pool: {Error}", candidate.Path, e.Message);
         }
     }
 
