@@ -32,7 +32,11 @@ public static class DurableFile
         }
         finally
         {
-            File.Delete(temporary);
+            // File.Delete throws when the directory is missing; that must not hide the error above.
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
         }
     }
 }
