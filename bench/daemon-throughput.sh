@@ -10,7 +10,8 @@
 #      `cat FILE > /dev/null`, both cold (evicted with POSIX_FADV_DONTNEED, checked with fincore), the job split by
 #      journal stage, and beside it the floor of any durable crop: `dd` of as many bytes as the crop holds, + fsync.
 #      REPEATS times per format, one daemon.
-#   bench/daemon-throughput.sh [WORKDIR] [PARTS]     env: REPEATS (2), COUNT (20), BIG_N (812), BIG_FORMATS (raw hdf5)
+#   bench/daemon-throughput.sh [WORKDIR] [PARTS]     env: REPEATS (2), COUNT (20), BIG_N (812), BIG_FORMATS (raw hdf5),
+#                                                     DAEMON_SETTINGS (extra KEY=VALUE ..., e.g. Processing:IoParallelism=2)
 # Prints markdown tables; the runs' state directories (journal, logs, savings) stay in WORKDIR, the crops do not.
 set -euo pipefail
 work="${1:-$(mktemp -d /var/tmp/tomocrop-daemon-bench.XXXX)}"
@@ -22,13 +23,15 @@ build_once
 
 start_daemon() { # start_daemon DIR: watch DIR/recon, publish into DIR/cropped, state in DIR/state; sets $daemon_pid
   run="$1"; mkdir -p "$run/recon" "$run/cropped"
+  local extra=() setting
+  for setting in ${DAEMON_SETTINGS:-}; do extra+=(--set "$setting"); done
   nice -n 5 "$tomocrop" daemon --watch "$run/recon" --output "$run/cropped" --state "$run/state" --quiet-seconds 5 \
-    --set Completion:RescanSeconds=1 >"$run/daemon.out" 2>&1 &
+    --set Completion:RescanSeconds=1 "${extra[@]}" >"$run/daemon.out" 2>&1 &
   daemon_pid=$!
   # Resident memory once a second, to tell a plateau from growth (VmHWM alone gives only the peak).
   ( while rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$daemon_pid/status" 2>/dev/null); [ -n "$rss" ]; do
       echo "$(date +%s.%N) $rss"; sleep 1; done ) >"$run/rss.txt" &
-  wait_for "start-up" 300 grep -q "start-up checks passed" "$run/daemon.out"
+  wait_for "start-up" 300 grep -qs "start-up checks passed" "$run/daemon.out"
 }
 
 wait_for() { # wait_for WHAT SECONDS COMMAND...: polls COMMAND while the daemon lives
