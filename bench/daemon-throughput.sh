@@ -3,7 +3,7 @@
 # rescans every 1 s, at nice 5 like the systemd unit.
 #   A) COUNT phantoms of 256³ float32 (HDF5, approximate artefacts, embryo/fish/cells in turn), generated outside the
 #      watch directory on the same filesystem, evicted from the page cache, then moved in by one `mv` while the
-#      daemon runs: volumes per minute (the `mv` → the last "published"), latency from the log's "complete ...;
+#      daemon runs: volumes per minute (the `mv` → the last volume published or skipped), latency from the log's "complete ...;
 #      queued" to the journal's "published", the daemon's peak RSS (VmHWM), mean storage saved. Once per REPEATS.
 #   B) one BIG_N³ float32 volume (812³ = 2.0 GiB; numpy: an ellipsoid specimen of ~25 % of the volume in a holder
 #      tube, noise) as raw + sidecar and as HDF5: the daemon's whole job (journal detected → published) ÷
@@ -59,21 +59,22 @@ trap '[ -z "$daemon_pid" ] || kill -TERM "$daemon_pid" 2>/dev/null || true' EXIT
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 part_a() {
-  local gen="$work/gen-a" kinds=(embryo fish cells) i kind
+  local gen="$work/gen-a" kinds=(embryo fish cells) volumes=() i kind
   mkdir -p "$gen"
   for i in $(seq -w 1 "$count"); do
     kind=${kinds[$(( (10#$i - 1) % 3 ))]}
-    [ -f "$gen/vol-$i-$kind.h5" ] || nice -n 10 "$tomocrop" phantom "$gen/vol-$i-$kind.h5" --shape 256 --kind "$kind" \
+    volumes+=("$gen/vol-$i-$kind.h5")
+    [ -f "${volumes[-1]}" ] || nice -n 10 "$tomocrop" phantom "${volumes[-1]}" --shape 256 --kind "$kind" \
       --seed $(( 100 + 10#$i )) --artefacts approximate >/dev/null
   done
-  echo "| run | published / skipped | mv → last published (s) | volumes / min | complete → published, median / max (s) | per volume: detected → published, median (s) | of which localize / crop + verify / preview + records (median s) | daemon peak RSS (VmHWM) | RSS after the 1st / last volume | mean saved | load (1 min) before → after |"
+  echo "| run | published / skipped | mv → last finished (s) | volumes / min | complete → published, median / max (s) | per volume: detected → published, median (s) | of which localize / crop + verify / preview + records (median s) | daemon peak RSS (VmHWM) | RSS after the first / last volume | mean saved | load (1 min) before → after |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
   for r in $(seq 1 "$repeats"); do
     rm -rf "$work/a-$r"; start_daemon "$work/a-$r"
-    evict "$gen"
+    local v; for v in "${volumes[@]}"; do evict "$v"; done
     local before; before=$(load)
     local dropped; dropped=$(date +%s.%N)
-    mv "$gen"/*.h5 "$run/recon/"
+    mv "${volumes[@]}" "$run/recon/"
     wait_for "$count volumes" 3600 finished "$count"
     local rss; rss=$(stop_daemon)
     mv "$run/recon"/*.h5 "$gen/"
@@ -92,24 +93,26 @@ for name in sorted(glob.glob(f"{state}/logs/*")):
         m = re.match(r"(\S+) \w{3} (.+): complete \(.*\); queued", line)
         if m: complete.setdefault(m.group(2), t(m.group(1)))
 published = {s: st["published"] for s, st in journal.items() if "published" in st}
+finished = [min(at for stage, at in st.items() if stage in ("published", "skipped", "quarantined")) for st in journal.values()]
 skipped = sum("skipped" in st for st in journal.values())
+summary = lambda f, values, digits: f"{f(values):.{digits}f}" if values else "—"   # every volume skipped: nothing to time
 latency = [published[s] - complete[s] for s in published]
 work_s = [published[s] - journal[s]["detected"] for s in published]
-stage = lambda a, b: statistics.median(journal[s][b] - journal[s][a] for s in published)
+stage = lambda a, b: summary(statistics.median, [journal[s][b] - journal[s][a] for s in published], 1)
 samples = [tuple(map(float, l.split())) for l in open(f"{state}/../rss.txt") if len(l.split()) == 2]
-rss_at = lambda when: next((kb for at, kb in samples if at >= when), samples[-1][1]) / 1024
-span = max(published.values()) - dropped
+rss_at = lambda when: f"{next((kb for at, kb in samples if at >= when), samples[-1][1]) / 1024:.0f}"
+span = max(finished) - dropped
 records = [json.loads(l) for f in glob.glob(f"{state}/savings/savings-*.jsonl") for l in open(f)]
 saved = statistics.mean(1 - x["cropped_bytes"] / x["original_bytes"] for x in records)
-print(f"| {r} | {len(published)} / {skipped} | {span:.0f} | {len(journal) / span * 60:.1f} | {statistics.median(latency):.0f} / {max(latency):.0f} "
-      f"| {statistics.median(work_s):.1f} | {stage('detected', 'localized'):.1f} / {stage('localized', 'verified'):.1f} / {stage('verified', 'published'):.1f} "
-      f"| {rss} MiB | {rss_at(min(published.values())):.0f} / {rss_at(max(published.values())):.0f} MiB | {saved * 100:.1f} % | {before.split()[0]} → {after.split()[0]} |")
+print(f"| {r} | {len(published)} / {skipped} | {span:.0f} | {len(journal) / span * 60:.1f} | {summary(statistics.median, latency, 0)} / {summary(max, latency, 0)} "
+      f"| {summary(statistics.median, work_s, 1)} | {stage('detected', 'localized')} / {stage('localized', 'verified')} / {stage('verified', 'published')} "
+      f"| {rss} MiB | {rss_at(min(finished))} / {rss_at(max(finished))} MiB | {saved * 100:.1f} % | {before.split()[0]} → {after.split()[0]} |")
 PY
   done
 }
 
 part_b() {
-  local gen="$work/gen-b"
+  local gen="$work/gen-b-$big_n"
   mkdir -p "$gen"
   [ -f "$gen/big.raw" ] || nice -n 10 /usr/bin/python3 - "$gen/big.raw" "$big_n" <<'PY'
 # An ellipsoid specimen with texture (box ~25 % of the volume) inside a holder tube (constant along z), noise on all.
@@ -159,11 +162,14 @@ PY
       wait_for "$name" 1800 finished "$done"
       mv "$run/recon/$name" "$file"; [ "$format" = raw ] && mv "$run/recon/$name.json" "$file.json"
       # The floor for any crop that writes its box durably: as many bytes as the crop holds, cold read → disk + fsync.
-      box_bytes=$(du -b "$run/cropped/$name" | cut -f1)
+      floor_s=nan   # no crop (skipped): no floor
+      if [ -f "$run/cropped/$name" ]; then
+        box_bytes=$(stat -c %s "$run/cropped/$name")
+        evict "$file"
+        read -r floor_s _ < <(seconds_of dd if="$file" of="$work/floor.tmp" bs=16M count="$box_bytes" iflag=count_bytes conv=fsync status=none)
+        rm -f "$work/floor.tmp"
+      fi
       find "$run/cropped" -mindepth 1 -delete
-      evict "$file"
-      read -r floor_s _ < <(seconds_of dd if="$file" of="$work/floor.tmp" bs=16M count="$box_bytes" iflag=count_bytes conv=fsync status=none)
-      rm -f "$work/floor.tmp"
       /usr/bin/python3 - "$run/state" "$run/recon/$name" "$format" "$r" "$cat_s" "$cached_cat" "$cached_job" "$floor_s" <<'PY'
 import glob, json, sys
 from datetime import datetime
@@ -177,7 +183,7 @@ record = [x for f in glob.glob(f"{state}/savings/savings-*.jsonl") for x in map(
 span = lambda a, b: f"{at[b] - at[a]:.1f}" if a in at and b in at else "—"
 end = "published" if "published" in at else "skipped"
 job = at[end] - at["detected"]
-print(f"| {fmt} | {r} | {float(cat_s):.1f} | {job:.1f} | **{job / float(cat_s):.2f}** | {span('detected', 'localized')} | {span('localized', 'cropped')} "
+print(f"| {fmt} | {r} | {float(cat_s):.1f} | {job:.1f} | **{job / max(float(cat_s), 0.01):.2f}** | {span('detected', 'localized')} | {span('localized', 'cropped')} "
       f"| {span('cropped', 'verified')} | {span('verified', 'published')} | {record['seconds']:.1f} | {(1 - record['cropped_bytes'] / record['original_bytes']) * 100:.0f} % "
       f"| {int(cached_cat) >> 20} / {int(cached_job) >> 20} MiB | {float(floor_s):.1f} |")
 PY
