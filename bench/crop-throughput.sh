@@ -11,11 +11,9 @@ mib="${1:-2048}"
 work="${2:-$(mktemp -d /var/tmp/tomocrop-bench.XXXX)}"
 shift 2 2>/dev/null || shift $#
 formats="${*:-raw hdf5 tiff tiff-stack}"
-here="$(cd "$(dirname "$0")/.." && pwd)"
-tomocrop="$here/tomocrop"
+source "$(dirname "$0")/lib.sh"
 mkdir -p "$work"
-"$tomocrop" --help >/dev/null   # build once, outside the timings
-"$tomocrop" --help >/dev/null   # twice: the launcher's staleness check sees the obj/ files restore wrote during that build
+build_once
 
 # Shape: Z slices of 1024 x 1024 float32 (4 MiB each).
 z=$(( mib / 4 ))
@@ -31,12 +29,6 @@ with open(path, "wb") as f:
 json.dump({"shape": [z, 1024, 1024], "dtype": "float32", "byte_order": "little"}, open(path + ".json", "w"))
 PY
 fi
-
-evict() { # drop a file's (or a directory's files') pages from the page cache: POSIX_FADV_DONTNEED
-  # fsync first: DONTNEED skips dirty pages, and the source was just written (the raw one is never synced).
-  if [ -d "$1" ]; then find "$1" -type f -exec sync {} +; find "$1" -type f -exec dd if={} iflag=nocache count=0 status=none \; ; else sync "$1"; dd if="$1" iflag=nocache count=0 status=none; fi
-}
-seconds_of() { /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null; cat "$work/time.txt"; }
 
 box_z0=$(( z / 5 )); box_z1=$(( z - z / 5 ))
 box="$box_z0:$box_z1,128:896,128:896"

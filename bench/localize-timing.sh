@@ -4,10 +4,9 @@
 #   bench/localize-timing.sh [WORKDIR]
 set -euo pipefail
 work="${1:-$(mktemp -d /var/tmp/tomocrop-loc.XXXX)}"
-here="$(cd "$(dirname "$0")/.." && pwd)"
-tomocrop="$here/tomocrop"
+source "$(dirname "$0")/lib.sh"
 mkdir -p "$work"
-"$tomocrop" --help >/dev/null
+build_once
 echo "| volume | method | seconds | read s | inference s | box_zyx |"
 echo "|---|---|---|---|---|---|"
 for n in 256 512; do
@@ -15,7 +14,7 @@ for n in 256 512; do
     v="$work/embryo-$n-$dtype.raw"
     [ -f "$v" ] || "$tomocrop" phantom "$v" --shape "$n" --dtype "$dtype" --seed 3 --artefacts approximate >/dev/null
     for method in rotation classical; do
-      dd if="$v" iflag=nocache count=0 status=none
+      evict "$v"
       "$tomocrop" localize "$v" --method "$method" --json --no-baseline | /usr/bin/python3 -c "
 import json, sys; r = json.load(sys.stdin)
 print(f'| {$n}³ $dtype | $method | {r[\"seconds\"]:.1f} | {r[\"read_seconds\"]:.1f} | {r[\"inference_seconds\"]:.1f} | {r[\"box_zyx\"]} |')"
