@@ -53,10 +53,13 @@ public sealed class DaemonEndToEndTests
         var stackBefore = Specimens.Fingerprint(stack);
         var hdf5Before = Specimens.Fingerprint(hdf5);
 
-        run.WaitUntil(() => run.Stage(stack) == "published" && run.Stage(hdf5) == "published", "both volumes published");
-
         var stackOut = Path.Combine(run.Output, "stackA");
         var hdf5Out = Path.Combine(run.Output, "scan.h5");
+        // The preview follows publication (off the critical path).
+        run.WaitUntil(
+            () => run.Stage(stack) == "published" && run.Stage(hdf5) == "published" && File.Exists(stackOut + ".preview.png") && File.Exists(hdf5Out + ".preview.png"),
+            "both volumes published with their previews");
+
         foreach (var (source, output, format) in new[] { (stack, stackOut, "tiff-stack"), (hdf5, hdf5Out, "hdf5") })
         {
             var record = CropRecord.Load(CropRecord.PathFor(output));

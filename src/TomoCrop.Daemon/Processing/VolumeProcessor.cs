@@ -229,12 +229,13 @@ public sealed class VolumeProcessor
             },
         }, cancellationToken);
 
+        AppendSavings(candidate, found, modelVersion, record.OutputSizeBytes, record.OutputPath, clock.Elapsed.TotalSeconds);
+        Record(candidate, JournalStage.Published, hash: record.OutputHash);
+        // The picture and the pool copy read the source again; they follow publication, off the critical path.
         if (_output.Preview)
         {
             WritePreview(candidate, open, found, outputPath, cancellationToken);
         }
-        AppendSavings(candidate, found, modelVersion, record.OutputSizeBytes, record.OutputPath, clock.Elapsed.TotalSeconds);
-        Record(candidate, JournalStage.Published, hash: record.OutputHash);
         _logger.LogInformation(
             "{Source}: published {Output} ({Format}, box {Box}, saved {Saved:F1} %, verified xxhash128 {Hash}, {Seconds:F1} s)",
             candidate.Path, record.OutputPath, record.OutputFormat, found.Box, record.SavedFraction * 100, record.OutputHash, clock.Elapsed.TotalSeconds);
@@ -299,9 +300,9 @@ public sealed class VolumeProcessor
             PreviewRenderer.Render(reader, found, truth: null, png.TemporaryPath, cancellationToken: cancellationToken);
             png.Publish();
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
-            // A picture is a convenience; its failure must not hold back a verified crop.
+            // A picture is a convenience: its failure, or a shutdown meanwhile, must not undo a publication.
             _logger.LogWarning("{Source}: preview {Preview} not written: {Error}", candidate.Path, previewPath, e.Message);
         }
     }
@@ -316,7 +317,7 @@ public sealed class VolumeProcessor
                 _logger.LogDebug("{Source}: training pool copy {Copy}", candidate.Path, copy);
             }
         }
-        catch (Exception e) when (e is IOException or VolumeException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or VolumeException or UnauthorizedAccessException or OperationCanceledException)
         {
             _logger.LogWarning("{Source}: not added to the training pool: {Error}", candidate.Path, e.Message);
         }
