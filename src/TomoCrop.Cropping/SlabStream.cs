@@ -4,7 +4,8 @@ namespace TomoCrop.Cropping;
 
 /// <summary>
 /// Streams a box slab by slab with read-ahead: the next slab is read on a worker thread while the current one is
-/// consumed (hashed, written), so reading and writing overlap. Two buffers, each half the configured budget.
+/// consumed (hashed, written), so reading and writing overlap. Two buffers, each half the configured budget; reads
+/// are paced to <see cref="IoLimits.MaxReadBytesPerSecond"/> when one is set.
 /// </summary>
 public static class SlabStream
 {
@@ -17,6 +18,7 @@ public static class SlabStream
             throw new VolumeException(reader.Info.Path, $"a slice of the box needs {sliceBytes} bytes, more than the {limits.MaxSliceBytes}-byte limit");
         }
         var perSlab = (int)Math.Min(Math.Max(1, limits.MaxBufferBytes / 2 / sliceBytes), box.Z.Length);
+        var pacer = new ReadPacer(limits.MaxReadBytesPerSecond);
         var buffers = new[] { new byte[perSlab * sliceBytes], new byte[perSlab * sliceBytes] };
 
         Task Read(int z, int count, byte[] buffer) => Task.Run(
@@ -31,6 +33,7 @@ public static class SlabStream
         {
             var count = Math.Min(perSlab, box.Z.Stop - z);
             pending.GetAwaiter().GetResult();
+            pacer.Pace(count * sliceBytes, cancellationToken);
             var nextZ = z + count;
             if (nextZ < box.Z.Stop)
             {

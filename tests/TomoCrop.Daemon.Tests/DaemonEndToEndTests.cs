@@ -13,7 +13,7 @@ public sealed class DaemonEndToEndTests
     private static readonly VoxelBox Specimen = Specimens.SmallBox;
 
     [Fact]
-    public void Volumes_written_slowly_are_left_alone_until_complete_then_cropped_verified_published_and_logged()
+    public async Task Volumes_written_slowly_are_left_alone_until_complete_then_cropped_verified_published_and_logged()
     {
         using var run = new DaemonRun();
         run.Start(quietSeconds: 2);
@@ -49,7 +49,7 @@ public sealed class DaemonEndToEndTests
             Assert.Empty(Directory.EnumerateFileSystemEntries(run.Output));
             Assert.Empty(run.Journal());
         }
-        h5Writer.Wait();
+        await h5Writer;
         var stackBefore = Specimens.Fingerprint(stack);
         var hdf5Before = Specimens.Fingerprint(hdf5);
 
@@ -116,7 +116,7 @@ public sealed class DaemonEndToEndTests
     public void After_SIGKILL_during_a_crop_a_restart_publishes_exactly_one_verified_copy_and_leaves_no_temporaries()
     {
         using var run = new DaemonRun();
-        // Large enough, with small buffers and verification from storage, that the crop takes a while to kill into.
+        // Large enough, with small buffers, verification from storage and paced reads, that the crop takes a while to kill into.
         var shape = new VolumeShape(160, 256, 256);
         var specimen = new VoxelBox(new(30, 130), new(60, 200), new(50, 210));
         var first = Path.Combine(run.Watch, "big.h5");
@@ -124,7 +124,8 @@ public sealed class DaemonEndToEndTests
         Specimens.Write(first, VolumeFormat.Hdf5, shape, specimen);
         Specimens.Write(second, VolumeFormat.MultiPageTiff, Shape, Specimen);
         var before = Specimens.Fingerprint(first);
-        string[] slow = ["Io:MaxBufferMiB=8", "Output:VerifyFromStorage=true", "Output:Preview=false"];
+        // Paced reads keep the crop under way long enough to be killed in the middle of it on any machine.
+        string[] slow = ["Io:MaxBufferMiB=8", "Io:MaxReadMiBPerSecond=8", "Output:VerifyFromStorage=true", "Output:Preview=false"];
 
         run.Start(1, null, slow);
         run.WaitUntil(() => run.Stage(first) is "cropping" or "cropped", "the crop under way", timeoutSeconds: 120);
@@ -144,7 +145,7 @@ public sealed class DaemonEndToEndTests
         Assert.Empty(run.Temporaries());
         Assert.Equal(
             ["after.tif", "after.tif.crop.json", "big.h5", "big.h5.crop.json"],
-            Directory.EnumerateFileSystemEntries(run.Output).Select(Path.GetFileName).Order().ToArray());
+            Directory.EnumerateFileSystemEntries(run.Output).Select(p => Path.GetFileName(p)).Order().ToArray());
         // One savings record per volume, not one per attempt.
         Assert.Equal(2, SavingsLines(run).Count);
     }
@@ -153,11 +154,12 @@ public sealed class DaemonEndToEndTests
     public void SIGTERM_during_a_crop_abandons_it_cleanly_within_the_stop_timeout_and_the_next_start_finishes_it()
     {
         using var run = new DaemonRun();
-        // Copy and verification of ~110 MB through 8 MiB buffers outlast the 1 s stop timeout.
-        var shape = new VolumeShape(192, 384, 384);
+        // Reads paced at 4 MiB/s: copying and verifying the ~25 MB box take several seconds each on any machine,
+        // far beyond the 1 s stop timeout.
+        var shape = new VolumeShape(128, 256, 256);
         var volume = Path.Combine(run.Watch, "long.h5");
-        Specimens.Write(volume, VolumeFormat.Hdf5, shape, new VoxelBox(new(10, 182), new(20, 364), new(20, 364)));
-        string[] slow = ["Io:MaxBufferMiB=8", "Output:VerifyFromStorage=true", "Output:Preview=false", "Processing:StopTimeoutSeconds=1"];
+        Specimens.Write(volume, VolumeFormat.Hdf5, shape, new VoxelBox(new(10, 118), new(20, 236), new(20, 236)));
+        string[] slow = ["Io:MaxBufferMiB=8", "Io:MaxReadMiBPerSecond=4", "Output:VerifyFromStorage=true", "Output:Preview=false", "Processing:StopTimeoutSeconds=1"];
 
         run.Start(1, null, slow);
         run.WaitUntil(() => run.Stage(volume) == "cropping", "the crop under way", timeoutSeconds: 120);
@@ -252,7 +254,7 @@ public sealed class DaemonEndToEndTests
         Assert.False(string.IsNullOrEmpty((string?)entry["reason"]));
         Assert.Equal(64, ((string?)entry["model"])!.Length);
         // Only the picture that shows why: no crop, no record.
-        Assert.Equal(["fills-view.h5.preview.png"], Directory.EnumerateFileSystemEntries(run.Output).Select(Path.GetFileName).ToArray());
+        Assert.Equal(["fills-view.h5.preview.png"], Directory.EnumerateFileSystemEntries(run.Output).Select(p => Path.GetFileName(p)).ToArray());
         Assert.Equal(before, Specimens.Fingerprint(full));
         var savings = Assert.Single(SavingsLines(run));
         Assert.Equal(0.0, (double)savings["saved_percent"]!);

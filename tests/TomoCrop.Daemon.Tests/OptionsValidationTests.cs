@@ -40,6 +40,8 @@ public sealed class OptionsValidationTests
         Assert.Contains(new OutputOptions { Format = "jpeg" }.Problems("Output"), p => p.StartsWith("Output:Format:"));
         Assert.Contains(new OutputOptions { Compression = "zip" }.Problems("Output"), p => p.StartsWith("Output:Compression:"));
         Assert.Contains(new ProcessingOptions { IoParallelism = 0 }.Problems("Processing"), p => p.StartsWith("Processing:IoParallelism:"));
+        Assert.Contains(new IoOptions { MaxReadMiBPerSecond = -1 }.Problems("Io"), p => p.StartsWith("Io:MaxReadMiBPerSecond:"));
+        Assert.Equal(40L << 20, new IoOptions { MaxReadMiBPerSecond = 40 }.ToLimits().MaxReadBytesPerSecond);
         Assert.Contains(new StateOptions { Directory = "relative/dir" }.Problems("State"), p => p.StartsWith("State:Directory:"));
         Assert.Contains(new DaemonLoggingOptions { Level = "Chatty" }.Problems("Log"), p => p.StartsWith("Log:Level:"));
         Assert.Contains(new WatchOptions().Problems("Watch"), p => p.StartsWith("Watch:Roots:"));

@@ -2,7 +2,7 @@ using TomoCrop.Volumes;
 
 namespace TomoCrop.Daemon.Options;
 
-/// <summary>Section "Io": the memory bounds of streaming (a volume is never held whole).</summary>
+/// <summary>Section "Io": the memory bounds of streaming (a volume is never held whole) and the bandwidth a crop may take.</summary>
 public sealed class IoOptions : IValidatedOptions
 {
     public const string Section = "Io";
@@ -11,11 +11,15 @@ public sealed class IoOptions : IValidatedOptions
     public int MaxSliceMiB { get; set; } = 1024;
     public int Hdf5ChunkCacheMiB { get; set; } = 64;
 
+    /// <summary>Average read rate of a crop and its verification, to leave bandwidth to the acquisition; 0 = unpaced.</summary>
+    public int MaxReadMiBPerSecond { get; set; }
+
     public IoLimits ToLimits() => IoLimits.Default with
     {
         MaxBufferBytes = (long)MaxBufferMiB << 20,
         MaxSliceBytes = (long)MaxSliceMiB << 20,
         Hdf5ChunkCacheBytes = (long)Hdf5ChunkCacheMiB << 20,
+        MaxReadBytesPerSecond = (long)MaxReadMiBPerSecond << 20,
     };
 
     public IEnumerable<string> Problems(string section)
@@ -31,6 +35,10 @@ public sealed class IoOptions : IValidatedOptions
         if (Hdf5ChunkCacheMiB is < 1 or > 65536)
         {
             yield return $"{section}:Hdf5ChunkCacheMiB: must be within 1–65536, not {Hdf5ChunkCacheMiB}";
+        }
+        if (MaxReadMiBPerSecond is < 0 or > 1048576)
+        {
+            yield return $"{section}:MaxReadMiBPerSecond: must be 0 (unpaced) or up to 1048576, not {MaxReadMiBPerSecond}";
         }
     }
 }

@@ -20,6 +20,9 @@ public sealed record IoLimits
     /// <summary>Chunk cache handed to HDF5 readers and writers.</summary>
     public long Hdf5ChunkCacheBytes { get; init; } = 64L << 20;
 
+    /// <summary>Average rate of the bulk reads of a crop and its verification; 0 = as fast as the storage goes.</summary>
+    public long MaxReadBytesPerSecond { get; init; }
+
     /// <summary>Largest number of slices a TIFF stack or multi-page TIFF may declare.</summary>
     public int MaxSlices { get; init; } = 1 << 20;
 
