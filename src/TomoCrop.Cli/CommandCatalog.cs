@@ -12,6 +12,7 @@ internal static class CommandCatalog
         CropCommand.Create(),
         DaemonCommand.Create(),
         ModelsCommand.Create(),
+        FinetuneCommand.Create(),
         LocalizeCommand.Create(),
         UncropCommand.Create(),
         InfoCommand.Create(),

@@ -43,6 +43,10 @@ public sealed record PairPreprocessing
     [JsonPropertyName("angles_degrees")]
     public double[] AnglesDegrees { get; init; } = [-90, -60, -30, 0, 30, 60, 90];
 
+    /// <summary>Value equality including the angle table (the record's own equality compares the array by reference).</summary>
+    public bool SameAs(PairPreprocessing other) =>
+        this with { AnglesDegrees = Array.Empty<double>() } == other with { AnglesDegrees = Array.Empty<double>() } && AnglesDegrees.SequenceEqual(other.AnglesDegrees);
+
     public void Validate()
     {
         if (InputSize < 16 || InputSize > 1024)

@@ -24,21 +24,11 @@ public static class RotationTrainer
         {
             torch.set_num_threads(options.TorchThreads);
         }
-        var paths = TrainingData.ResolveInputs(options.Inputs);
-        if (paths.Count == 0)
+        if (options.ResumeFrom is not null && options.InitialWeights is not null)
         {
-            throw new ArgumentException("no training volumes found in the inputs");
+            throw new ArgumentException("resume and initial weights exclude each other");
         }
-        if (paths.Count > options.MaxVolumes)
-        {
-            throw new ArgumentException($"{paths.Count} training volumes exceed the in-memory bound of {options.MaxVolumes} (MaxVolumes)");
-        }
-        // Held-out volumes: a seeded choice, so the split is reproducible.
-        var order = paths.ToList();
-        new Random(options.Seed).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(order));
-        var heldCount = paths.Count < 2 ? 0 : Math.Max(1, (int)Math.Round(paths.Count * options.HeldOutFraction));
-        var heldPaths = order.Take(heldCount).Order(StringComparer.Ordinal).ToList();
-        var trainPaths = order.Skip(heldCount).Order(StringComparer.Ordinal).ToList();
+        var (trainPaths, heldPaths) = Split(options);
         progress?.Report(new TrainingProgress(0, options.Steps, double.NaN, double.NaN, 0,
             Message: $"loading {trainPaths.Count} training and {heldPaths.Count} held-out volumes (subsample side {settings.SampleSide})"));
         var trainRaw = trainPaths.Select(p => TrainingData.Load(p, settings.SampleSide)).ToList();
@@ -64,6 +54,15 @@ public static class RotationTrainer
             }
             step = resumed.Steps;
         }
+        else if (options.InitialWeights is not null)
+        {
+            using var parent = Checkpoint.Load(options.InitialWeights, CPU);
+            if (parent.Metadata.Architecture != architecture.Name || !parent.Metadata.Preprocessing.SameAs(settings))
+            {
+                throw new ModelException(options.InitialWeights, $"checkpoint is {parent.Metadata.Architecture} with its own preprocessing; fine-tuning needs the same architecture and preprocessing");
+            }
+            network.load_state_dict(parent.Network.state_dict());
+        }
         network.to(device);
         var optimizer = optim.Adam(network.parameters(), options.LearningRate);
         if (resumed?.OptimizerFile is { } optimizerFile)
@@ -80,10 +79,20 @@ public static class RotationTrainer
         long windowCount = 0;
         var lastCheckpoint = "";
 
+        var budget = Stopwatch.StartNew();
+        var outOfTime = false;
         network.train();
-        while (step < options.Steps)
+        while (step < options.Steps && !outOfTime)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (options.BeforeStep is { } beforeStep)
+            {
+                budget.Stop();
+                clock.Stop();
+                beforeStep(cancellationToken);
+                budget.Start();
+                clock.Start();
+            }
             using (var scope = NewDisposeScope())
             {
                 var examples = Enumerable.Range(0, options.BatchSize).Select(_ => sampler.Next()).ToList();
@@ -104,8 +113,10 @@ public static class RotationTrainer
                 windowCount++;
             }
             step++;
+            outOfTime = options.TimeBudget is { } limit && budget.Elapsed >= limit;
 
-            var evaluate = step == options.Steps || (options.EvaluateEvery > 0 && step % options.EvaluateEvery == 0);
+            var last = step == options.Steps || outOfTime;
+            var evaluate = last || (options.EvaluateEvery > 0 && step % options.EvaluateEvery == 0);
             var report = evaluate || step % Math.Max(1, options.ReportEvery) == 0;
             if (report)
             {
@@ -124,12 +135,13 @@ public static class RotationTrainer
                     network.train();
                 }
                 string? written = null;
-                if (step == options.Steps || (options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0))
+                if (last || (options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0))
                 {
                     written = SaveCheckpoint(network, optimizer, options, digest, train.Count, step, metrics);
                     lastCheckpoint = written;
                 }
-                progress?.Report(new TrainingProgress(step, options.Steps, meanLoss, meanAccuracy, speed, heldLoss, heldAccuracy, written));
+                progress?.Report(new TrainingProgress(step, options.Steps, meanLoss, meanAccuracy, speed, heldLoss, heldAccuracy, written,
+                    outOfTime ? $"time budget of {options.TimeBudget!.Value.TotalSeconds:0} s reached at step {step}" : null));
                 clock.Restart();
                 windowStart = step;
                 lossSum = correctSum = 0;
@@ -142,6 +154,35 @@ public static class RotationTrainer
             lastCheckpoint = SaveCheckpoint(network, optimizer, options, digest, train.Count, step, metrics);
         }
         return new TrainingResult(lastCheckpoint, Checkpoint.ReadMetadata(lastCheckpoint), train.Count, held.Count);
+    }
+
+    /// <summary>Training and held-out volume paths: the explicit held-out list, or a seeded (reproducible) split.</summary>
+    private static (List<string> Train, List<string> HeldOut) Split(TrainingOptions options)
+    {
+        var paths = TrainingData.ResolveInputs(options.Inputs);
+        if (paths.Count == 0)
+        {
+            throw new ArgumentException("no training volumes found in the inputs");
+        }
+        List<string> train, held;
+        if (options.HeldOutInputs is { } explicitHeld)
+        {
+            held = TrainingData.ResolveInputs(explicitHeld).ToList();
+            train = paths.Except(held, StringComparer.Ordinal).ToList();
+        }
+        else
+        {
+            var order = paths.ToList();
+            new Random(options.Seed).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(order));
+            var heldCount = paths.Count < 2 || options.HeldOutFraction <= 0 ? 0 : Math.Max(1, (int)Math.Round(paths.Count * options.HeldOutFraction));
+            held = order.Take(heldCount).Order(StringComparer.Ordinal).ToList();
+            train = order.Skip(heldCount).Order(StringComparer.Ordinal).ToList();
+        }
+        if (train.Count + held.Count > options.MaxVolumes)
+        {
+            throw new ArgumentException($"{train.Count + held.Count} training and held-out volumes exceed the in-memory bound of {options.MaxVolumes} (MaxVolumes)");
+        }
+        return (train, held);
     }
 
     private static string SaveCheckpoint(

@@ -28,7 +28,7 @@ public sealed record TrainingOptions
     /// <summary>Report training loss and speed every this many steps.</summary>
     public long ReportEvery { get; init; } = 25;
 
-    /// <summary>Fraction of the volumes held out for pretext accuracy (at least one when there are two or more).</summary>
+    /// <summary>Fraction of the volumes held out for pretext accuracy (at least one when there are two or more, none at 0).</summary>
     public double HeldOutFraction { get; init; } = 0.2;
 
     /// <summary>Fixed held-out pairs evaluated each time.</summary>
@@ -39,6 +39,24 @@ public sealed record TrainingOptions
 
     /// <summary>Continue from this checkpoint's metadata: weights, step count and (when saved) Adam state.</summary>
     public string? ResumeFrom { get; init; }
+
+    /// <summary>
+    /// Fine-tune: start from this checkpoint's weights (same architecture and preprocessing) with a fresh optimizer
+    /// at step 0. Exclusive with <see cref="ResumeFrom"/>.
+    /// </summary>
+    public string? InitialWeights { get; init; }
+
+    /// <summary>Held-out volumes given explicitly (never trained on); when set, <see cref="HeldOutFraction"/> is not used.</summary>
+    public IReadOnlyList<string>? HeldOutInputs { get; init; }
+
+    /// <summary>Stop after this long, with a checkpoint and a held-out evaluation at the step reached; null = no limit.</summary>
+    public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>
+    /// Called before every step; may block (e.g. while the device is needed for cropping) and may throw
+    /// OperationCanceledException. Time spent here does not count against <see cref="TimeBudget"/>.
+    /// </summary>
+    public Action<CancellationToken>? BeforeStep { get; init; }
 
     /// <summary>libtorch intra-op threads; 0 keeps libtorch's default. One thread is fastest on a shared, busy machine.</summary>
     public int TorchThreads { get; init; }

@@ -59,8 +59,28 @@ public sealed class TrainingPoolTests : IDisposable
             added.Add(pool.Add(scan, VolumeOpenOptions.Default)!);
             _time.Advance(TimeSpan.FromMinutes(1));
         }
-        Assert.Equal(added.Skip(1), pool.Volumes());
-        Assert.False(File.Exists(added[0] + ".json"));
+        // a.h5 arrived first and was held out (20% held out); b.h5 and c.h5 went to training. The oldest training
+        // copy goes; the only held-out copy stays, as the gate needs one.
+        Assert.Equal([added[0]], pool.HeldOutVolumes());
+        Assert.Equal([added[2]], pool.TrainingVolumes());
+        Assert.False(File.Exists(added[1]));
+        Assert.False(File.Exists(added[1] + ".json"));
+        Assert.Equal(1, pool.CountAddedSince(new DateTime(2026, 11, 28, 10, 0, 30, DateTimeKind.Utc)));
+    }
+
+    [Fact]
+    public void Held_out_copies_keep_their_share_and_are_never_among_the_training_copies()
+    {
+        var pool = Pool(new FineTuningOptions { Enabled = true, PoolEdgeVoxels = 32, HeldOutFraction = 0.25 });
+        for (var i = 0; i < 8; i++)
+        {
+            pool.Add(Scan($"s{i}.h5", Specimens.SmallShape), VolumeOpenOptions.Default);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+        Assert.Equal(2, pool.HeldOutVolumes().Count);
+        Assert.Equal(6, pool.TrainingVolumes().Count);
+        Assert.Empty(pool.HeldOutVolumes().Intersect(pool.TrainingVolumes()));
+        Assert.Equal(8, pool.Volumes().Count);
     }
 
     public void Dispose() => _dir.Dispose();

@@ -98,4 +98,47 @@ public class RotationTrainerTests
         var error = Assert.Throws<VolumeException>(() => TrainingData.ResolveInputs([temp.File("nope")]));
         Assert.Contains("nope", error.Message);
     }
+
+    [Fact]
+    public void Fine_tuning_starts_from_the_parent_weights_at_step_zero_and_stops_at_its_time_budget_with_a_checkpoint()
+    {
+        using var temp = new TempDirectory();
+        var train = Directory.CreateDirectory(temp.File("train")).FullName;
+        var held = Directory.CreateDirectory(temp.File("held")).FullName;
+        SmallVolumes.Write(train, "t0", new VolumeShape(20, 28, 28), 1);
+        SmallVolumes.Write(train, "t1", new VolumeShape(20, 28, 28), 2);
+        var heldVolume = SmallVolumes.Write(held, "h0", new VolumeShape(20, 28, 28), 3);
+        var parent = RotationTrainer.Run(SmallRun(train, temp.File("parent/m.json"), 3) with { HeldOutFraction = 0 }, null, CancellationToken.None);
+        Assert.Equal(2, parent.TrainingVolumes);
+        Assert.Equal(0, parent.HeldOutVolumes);
+
+        // Zero steps: the child is its parent's weights, re-saved.
+        var copy = RotationTrainer.Run(SmallRun(train, temp.File("copy/m.json"), 0) with { InitialWeights = temp.File("parent/m.json") }, null, CancellationToken.None);
+        using (var a = Checkpoint.Load(temp.File("parent/m.json"), TorchSharp.torch.CPU))
+        using (var b = Checkpoint.Load(temp.File("copy/m.json"), TorchSharp.torch.CPU))
+        {
+            var pa = a.Network.parameters().ToList();
+            var pb = b.Network.parameters().ToList();
+            Assert.All(pa.Zip(pb), p => Assert.True(p.First.eq(p.Second).all().item<bool>()));
+        }
+
+        var progress = new Collect();
+        var child = RotationTrainer.Run(SmallRun(train, temp.File("child/m.json"), 1_000_000) with
+        {
+            InitialWeights = temp.File("parent/m.json"),
+            HeldOutInputs = [heldVolume],
+            TimeBudget = TimeSpan.FromSeconds(1),
+        }, progress, CancellationToken.None);
+        Assert.InRange(child.Metadata.Steps, 1, 999_999);
+        Assert.Equal(1, child.HeldOutVolumes);
+        Assert.Contains(progress.Reports, r => r.Message?.Contains("time budget") == true && r.CheckpointPath is not null);
+        Assert.Contains("heldout_accuracy", child.Metadata.Metrics.Keys);
+
+        var mismatch = SmallRun(train, temp.File("bad/m.json"), 1) with
+        {
+            InitialWeights = temp.File("parent/m.json"),
+            Preprocessing = new PairPreprocessing { InputSize = 32, SampleSide = 32 },
+        };
+        Assert.Throws<ModelException>(() => RotationTrainer.Run(mismatch, null, CancellationToken.None));
+    }
 }

@@ -16,8 +16,8 @@ internal static class DaemonCommand
         var output = new Option<string?>("--output") { Description = "publish crops of --watch under this directory" };
         var state = new Option<string?>("--state") { Description = "journal, logs and savings records (State:Directory; default /var/lib/tomocrop)" };
         var quiet = new Option<double?>("--quiet-seconds") { Description = "a volume is complete when unchanged this long (Completion:QuietSeconds; default 60)" };
-        var config = new Option<string?>("--config") { Description = $"site configuration file (default {DaemonHost.SiteConfigFile} or ${DaemonHost.ConfigEnvironmentVariable}); reloaded when it changes" };
-        var set = new Option<string[]>("--set") { Description = "set a configuration key, e.g. --set Localizer:MarginVoxels=12 (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var config = ConfigurationOptions.ConfigFile();
+        var set = ConfigurationOptions.Set();
         var command = new Command("daemon", "Run the service: watch directories, crop completed volumes, verify, publish, log the savings.")
         {
             watch, output, state, quiet, config, set,
@@ -44,15 +44,7 @@ internal static class DaemonCommand
             {
                 overrides["Completion:QuietSeconds"] = seconds.ToString(CultureInfo.InvariantCulture);
             }
-            foreach (var assignment in parse.GetValue(set) ?? [])
-            {
-                var equals = assignment.IndexOf('=');
-                if (equals <= 0)
-                {
-                    throw new FormatException($"--set '{assignment}' is not KEY=VALUE");
-                }
-                overrides[assignment[..equals].Trim()] = assignment[(equals + 1)..];
-            }
+            ConfigurationOptions.AddAssignments(overrides, parse.GetValue(set));
             return await DaemonHost.RunAsync(new DaemonCommandLine { ConfigFile = parse.GetValue(config), Overrides = overrides }, cancellationToken);
         });
         return command;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TomoCrop.Cropping.Publishing;
@@ -11,6 +12,8 @@ namespace TomoCrop.Daemon.FineTuning;
 /// The scans fine-tuning will learn from, without labels: a strided copy of each processed scan (every k-th voxel,
 /// longest edge ≤ FineTuning:PoolEdgeVoxels, same dtype) as raw + sidecar under STATE/pool, oldest evicted beyond
 /// FineTuning:PoolMiB. Reading the copy costs one strided pass over the scan, a few percent of the crop's reading.
+/// A copy is filed on arrival either for training (pool/train) or, in the share FineTuning:HeldOutFraction, as a
+/// held-out scan (pool/heldout) that no cycle ever trains on; the choice is made once, so it survives restarts.
 /// </summary>
 public sealed class TrainingPool
 {
@@ -49,8 +52,11 @@ public sealed class TrainingPool
         VolumeSampling.ReadStrided(reader, VoxelBox.Full(info.Shape), step, step, step, voxels, open.Limits);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var name = $"{_time.GetUtcNow().UtcDateTime:yyyyMMddTHHmmssfff}-{Sanitize(candidate.RootName)}-{Sanitize(candidate.RelativePath)}.raw";
-        using (var output = AtomicOutput.BeginVolume(Path.Combine(Directory, name), VolumeFormat.Raw))
+        var name = $"{_time.GetUtcNow().UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture)}-{Sanitize(candidate.RootName)}-{Sanitize(candidate.RelativePath)}.raw";
+        var part = NextPart();
+        System.IO.Directory.CreateDirectory(part);
+        var path = Path.Combine(part, name);
+        using (var output = AtomicOutput.BeginVolume(path, VolumeFormat.Raw))
         {
             using (var writer = VolumeIO.Create(output.TemporaryPath, shape, info.VoxelType, new VolumeWriteOptions { Format = VolumeFormat.Raw }))
             {
@@ -66,13 +72,46 @@ public sealed class TrainingPool
             output.Publish();
         }
         Evict();
-        return Path.Combine(Directory, name);
+        return path;
     }
 
-    /// <summary>The pool's copies, oldest first.</summary>
-    public IReadOnlyList<string> Volumes() => System.IO.Directory.Exists(Directory)
-        ? System.IO.Directory.EnumerateFiles(Directory, "*.raw").Where(p => !Path.GetFileName(p).StartsWith('.')).Order(StringComparer.Ordinal).ToList()
+    public string TrainingDirectory => Path.Combine(Directory, "train");
+
+    public string HeldOutDirectory => Path.Combine(Directory, "heldout");
+
+    /// <summary>All copies, training and held-out, oldest first.</summary>
+    public IReadOnlyList<string> Volumes() =>
+        TrainingVolumes().Concat(HeldOutVolumes()).OrderBy(Path.GetFileName, StringComparer.Ordinal).ToList();
+
+    /// <summary>Copies a cycle may train on, oldest first.</summary>
+    public IReadOnlyList<string> TrainingVolumes() => List(TrainingDirectory);
+
+    /// <summary>Copies set aside for the gate (never trained on), oldest first.</summary>
+    public IReadOnlyList<string> HeldOutVolumes() => List(HeldOutDirectory);
+
+    /// <summary>Copies that arrived after <paramref name="sinceUtc"/> (by the arrival time in their names).</summary>
+    public int CountAddedSince(DateTime sinceUtc) => Volumes().Count(p => ArrivalUtc(p) > sinceUtc);
+
+    private static DateTime ArrivalUtc(string path) =>
+        DateTime.TryParseExact(Path.GetFileName(path).Split('-')[0], TimeFormat, CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time) ? time : DateTime.MinValue;
+
+    private const string TimeFormat = "yyyyMMddTHHmmssfff";
+
+    private static IReadOnlyList<string> List(string directory) => System.IO.Directory.Exists(directory)
+        ? System.IO.Directory.EnumerateFiles(directory, "*.raw").Where(p => !Path.GetFileName(p).StartsWith('.')).Order(StringComparer.Ordinal).ToList()
         : [];
+
+    /// <summary>Held out while the held-out share is below the configured fraction (so the first copy is held out).</summary>
+    private string NextPart()
+    {
+        lock (_gate)
+        {
+            var held = HeldOutVolumes().Count;
+            var total = held + TrainingVolumes().Count;
+            return held < _options.HeldOutFraction * (total + 1) ? HeldOutDirectory : TrainingDirectory;
+        }
+    }
 
     private void Evict()
     {
@@ -81,15 +120,23 @@ public sealed class TrainingPool
             var budget = (long)_options.PoolMiB << 20;
             var volumes = Volumes().Select(p => (Path: p, Bytes: new FileInfo(p).Length + SidecarBytes(p))).ToList();
             var total = volumes.Sum(v => v.Bytes);
-            // Keep at least the newest copy, even when it alone exceeds the budget.
+            var remaining = volumes.GroupBy(v => Path.GetDirectoryName(v.Path)!).ToDictionary(g => g.Key, g => g.Count());
+            // Oldest first, but never the newest copy of the pool nor the last copy of its part (training or held-out):
+            // a cycle needs both.
             foreach (var (path, bytes) in volumes.Take(volumes.Count - 1))
             {
                 if (total <= budget)
                 {
                     break;
                 }
+                var part = Path.GetDirectoryName(path)!;
+                if (remaining[part] <= 1)
+                {
+                    continue;
+                }
                 File.Delete(path);
                 File.Delete(path + ".json");
+                remaining[part]--;
                 total -= bytes;
                 _logger.LogDebug("training pool: evicted {Path}", path);
             }

@@ -60,6 +60,7 @@ public static class DaemonServiceCollectionExtensions
         services.AddHostedService<OriginalsReaper>();
         services.AddHostedService<DailySummaryService>();
         services.AddHostedService<SystemdWatchdog>();
+        services.AddHostedService<FineTuningService>();
         return services;
     }
 

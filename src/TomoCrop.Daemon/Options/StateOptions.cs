@@ -12,6 +12,7 @@ public sealed class StateOptions : IValidatedOptions
     public string QuarantineDirectory => Path.Combine(Directory, "quarantine");
     public string ModelsDirectory => Path.Combine(Directory, "models");
     public string PoolDirectory => Path.Combine(Directory, "pool");
+    public string FineTuningDirectory => Path.Combine(Directory, "finetune");
 
     public IEnumerable<string> Problems(string section)
     {

@@ -53,5 +53,17 @@ public sealed class WorkQueue
         }
     }
 
+    /// <summary>True while any volume waits in the queue or is being processed.</summary>
+    public bool IsBusy
+    {
+        get
+        {
+            lock (_queued)
+            {
+                return _queued.Count > 0;
+            }
+        }
+    }
+
     public void Complete() => _channel.Writer.TryComplete();
 }

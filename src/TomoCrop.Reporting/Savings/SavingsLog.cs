@@ -1,8 +1,8 @@
-using TomoCrop.Cropping.Publishing;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TomoCrop.Cropping.Publishing;
 
 namespace TomoCrop.Reporting.Savings;
 
@@ -61,19 +61,7 @@ public sealed class SavingsLog(string directory, TimeProvider time, Action<strin
         var path = RecordFile(record.Day);
         lock (_gate)
         {
-            System.IO.Directory.CreateDirectory(Directory);
-            using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-            // A torn tail from a crash has no newline: start a fresh line so this record is not glued to it.
-            var separator = EndsWithoutNewline(path) ? 1 : 0;
-            var buffer = new byte[separator + line.Length + 1];
-            if (separator == 1)
-            {
-                buffer[0] = (byte)'\n';
-            }
-            line.CopyTo(buffer, separator);
-            buffer[^1] = (byte)'\n';
-            stream.Write(buffer);
-            stream.Flush(flushToDisk: true);
+            DurableFile.AppendLine(path, line);
         }
     }
 
@@ -179,17 +167,6 @@ public sealed class SavingsLog(string directory, TimeProvider time, Action<strin
                 yield return day;
             }
         }
-    }
-
-    private static bool EndsWithoutNewline(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        if (stream.Length == 0)
-        {
-            return false;
-        }
-        stream.Seek(-1, SeekOrigin.End);
-        return stream.ReadByte() != '\n';
     }
 
     private void Warn(string message)
