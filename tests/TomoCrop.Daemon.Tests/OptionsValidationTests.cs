@@ -46,4 +46,17 @@ public sealed class OptionsValidationTests
         Assert.Contains(new DaemonLoggingOptions { Level = "Chatty" }.Problems("Log"), p => p.StartsWith("Log:Level:"));
         Assert.Contains(new WatchOptions().Problems("Watch"), p => p.StartsWith("Watch:Roots:"));
     }
+
+    [Fact]
+    public void The_fine_tuning_schedule_is_a_cron_expression_or_an_interval()
+    {
+        var from = new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero);
+        Assert.Equal(new DateTimeOffset(2026, 11, 29, 2, 0, 0, TimeSpan.Zero),
+            new FineTuningOptions { Schedule = "0 2 * * *" }.NextRun(from, TimeZoneInfo.Utc));
+        Assert.Equal(from.AddHours(6), new FineTuningOptions { Interval = TimeSpan.FromHours(6) }.NextRun(from, TimeZoneInfo.Utc));
+        Assert.Contains(new FineTuningOptions { Schedule = "every night" }.Problems("FineTuning"), p => p.StartsWith("FineTuning:Schedule:"));
+        Assert.Contains(new FineTuningOptions { Interval = TimeSpan.Zero }.Problems("FineTuning"), p => p.StartsWith("FineTuning:Interval:"));
+        Assert.Contains(new FineTuningOptions { HeldOutFraction = 0 }.Problems("FineTuning"), p => p.StartsWith("FineTuning:HeldOutFraction:"));
+        Assert.Empty(new FineTuningOptions().Problems("FineTuning"));
+    }
 }
