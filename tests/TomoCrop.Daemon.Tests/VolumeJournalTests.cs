@@ -70,6 +70,38 @@ public sealed class VolumeJournalTests
     }
 
     [Fact]
+    public void Finished_volumes_whose_source_was_deleted_are_forgotten_after_the_retention_but_not_those_of_an_unmounted_root()
+    {
+        using var dir = new TempDirectory();
+        var data = Directory.CreateDirectory(dir.File("data")).FullName;
+        var kept = Path.Combine(data, "kept.h5");
+        File.WriteAllText(kept, "");
+        var deleted = Path.Combine(data, "deleted.h5");
+        var recent = Path.Combine(data, "recent.h5");
+        var unfinished = Path.Combine(data, "unfinished.h5");
+        var unmounted = dir.File("gone-root/scan.h5");
+        var journalDirectory = dir.File("journal");
+        using (var journal = new VolumeJournal(journalDirectory))
+        {
+            journal.Record(Entry(kept, JournalStage.Published, 0));
+            journal.Record(Entry(deleted, JournalStage.Published, 0));
+            journal.Record(Entry(unfinished, JournalStage.Cropping, 0));
+            journal.Record(Entry(unmounted, JournalStage.Published, 0));
+            journal.Record(Entry(recent, JournalStage.Skipped, 60 * 24 * 29));
+        }
+
+        using var reopened = new VolumeJournal(journalDirectory, TimeSpan.FromDays(30), T0.AddDays(31));
+
+        Assert.Equal(1, reopened.ForgottenEntries);
+        Assert.Null(reopened.Latest(deleted));
+        Assert.NotNull(reopened.Latest(kept));
+        Assert.NotNull(reopened.Latest(unfinished));
+        Assert.NotNull(reopened.Latest(unmounted));
+        Assert.NotNull(reopened.Latest(recent));
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(journalDirectory, VolumeJournal.FileName)).Length);
+    }
+
+    [Fact]
     public void Carry_keeps_values_of_earlier_stages()
     {
         var localized = Entry("/data/a.h5", JournalStage.Localized, 0, "/out/a.h5") with { BoxZyx = [[1, 2], [3, 4], [5, 6]], Method = "rotation" };

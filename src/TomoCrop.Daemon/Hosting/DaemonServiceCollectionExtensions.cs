@@ -43,7 +43,13 @@ public static class DaemonServiceCollectionExtensions
             }
         });
 
-        services.AddSingleton(provider => new VolumeJournal(provider.GetRequiredService<IOptions<StateOptions>>().Value.JournalDirectory));
+        services.AddSingleton(provider =>
+        {
+            var state = provider.GetRequiredService<IOptions<StateOptions>>().Value;
+            return new VolumeJournal(state.JournalDirectory,
+                state.JournalForgetDays > 0 ? TimeSpan.FromDays(state.JournalForgetDays) : null,
+                provider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
+        });
         services.AddSingleton(provider => new SavingsLog(
             provider.GetRequiredService<IOptions<StateOptions>>().Value.SavingsDirectory,
             provider.GetRequiredService<TimeProvider>(),

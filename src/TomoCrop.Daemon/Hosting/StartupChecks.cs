@@ -148,6 +148,10 @@ public sealed class StartupChecks(IServiceProvider services, ILogger<StartupChec
         {
             logger.LogWarning("journal {Journal}: {Lines} unreadable line(s) ignored (torn write at a crash)", journal.PathName, journal.IgnoredLines);
         }
+        if (journal.ForgottenEntries > 0)
+        {
+            logger.LogInformation("journal {Journal}: {Count} finished volume(s) whose source was deleted were forgotten (State:JournalForgetDays)", journal.PathName, journal.ForgottenEntries);
+        }
         var directories = journal.All()
             .Where(e => !e.IsTerminal && e.OutputPath is not null)
             .Select(e => Path.GetDirectoryName(e.OutputPath!.TrimEnd('/'))!)

@@ -8,7 +8,9 @@ namespace TomoCrop.Daemon.Journal;
 /// <summary>
 /// The durable record of what happened to each volume: an append-only JSON-lines file, one fsynced line per stage.
 /// Replayed at start so a restart resumes unfinished volumes and never publishes a finished one twice. A torn last
-/// line (power cut mid-append) is ignored. At start the file is compacted to the latest entry per volume.
+/// line (power cut mid-append) is ignored. At start the file is compacted to the latest entry per volume, and a
+/// finished volume whose source is gone (deleted from a directory that is still there, so not an unmounted root) is
+/// forgotten once its entry is older than the retention: the journal does not grow with every scan ever seen.
 /// </summary>
 public sealed class VolumeJournal : IDisposable
 {
@@ -24,11 +26,17 @@ public sealed class VolumeJournal : IDisposable
     private readonly Dictionary<string, JournalEntry> _latest = new(StringComparer.Ordinal);
     private readonly FileStream _file;
 
-    public VolumeJournal(string directory)
+    /// <param name="forgetGoneAfter">Retention of finished entries whose source is gone; null keeps every entry.</param>
+    /// <param name="nowUtc">The present, for the retention (injected so tests are deterministic).</param>
+    public VolumeJournal(string directory, TimeSpan? forgetGoneAfter = null, DateTime? nowUtc = null)
     {
         Directory.CreateDirectory(directory);
         PathName = Path.Combine(directory, FileName);
         IgnoredLines = Replay(PathName, _latest);
+        if (forgetGoneAfter is { } retention)
+        {
+            ForgottenEntries = ForgetGone((nowUtc ?? DateTime.UtcNow) - retention);
+        }
         Compact();
         _file = new FileStream(PathName, FileMode.Append, FileAccess.Write, FileShare.Read, 1);
     }
@@ -37,6 +45,9 @@ public sealed class VolumeJournal : IDisposable
 
     /// <summary>Unreadable lines found at start (a torn last line after a crash); reported in the log.</summary>
     public int IgnoredLines { get; }
+
+    /// <summary>Finished entries of sources that are gone, dropped at start.</summary>
+    public int ForgottenEntries { get; }
 
     public JournalEntry? Latest(string sourcePath)
     {
@@ -112,6 +123,20 @@ public sealed class VolumeJournal : IDisposable
             }
         }
         return ignored;
+    }
+
+    private int ForgetGone(DateTime olderThanUtc)
+    {
+        var gone = _latest.Values
+            .Where(e => e.IsTerminal && e.TimeUtc < olderThanUtc && !File.Exists(e.SourcePath) && !Directory.Exists(e.SourcePath)
+                && Directory.Exists(Path.GetDirectoryName(e.SourcePath)))
+            .Select(e => e.SourcePath)
+            .ToList();
+        foreach (var source in gone)
+        {
+            _latest.Remove(source);
+        }
+        return gone.Count;
     }
 
     /// <summary>Rewrites the journal as its latest entries, atomically.</summary>

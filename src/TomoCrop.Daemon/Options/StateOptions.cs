@@ -7,6 +7,9 @@ public sealed class StateOptions : IValidatedOptions
 
     public string Directory { get; set; } = "/var/lib/tomocrop";
 
+    /// <summary>Days a finished volume whose source was deleted stays in the journal; 0 keeps every entry.</summary>
+    public int JournalForgetDays { get; set; } = 30;
+
     public string JournalDirectory => Path.Combine(Directory, "journal");
     public string SavingsDirectory => Path.Combine(Directory, "savings");
     public string QuarantineDirectory => Path.Combine(Directory, "quarantine");
@@ -23,6 +26,10 @@ public sealed class StateOptions : IValidatedOptions
         else if (!Path.IsPathFullyQualified(Directory))
         {
             yield return $"{section}:Directory: must be an absolute path, not '{Directory}'";
+        }
+        if (JournalForgetDays < 0)
+        {
+            yield return $"{section}:JournalForgetDays: must be 0 (keep all) or more, not {JournalForgetDays}";
         }
     }
 }
