@@ -29,6 +29,11 @@ public sealed class FineTuningService(
         }
         // Let the host finish starting before the first wait is computed.
         await Task.Yield();
+        if (!localizer.UsesRegistry && localizer.Options.ToSettings() is var settings)
+        {
+            logger.LogWarning("fine-tuning is on, but the localizer does not use the model registry (Localizer:Method {Method}, Localizer:ModelPath {Path}): promoted versions will not be used for cropping until it does",
+                settings.Method, settings.ModelPath ?? "unset");
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             var next = _options.NextRun(time.GetUtcNow(), TimeZoneInfo.Local);

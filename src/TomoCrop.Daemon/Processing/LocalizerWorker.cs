@@ -41,7 +41,8 @@ public sealed class LocalizerWorker : IDisposable
     /// <summary>The registry version in use ("v0003"), or null for a configured model file or the classical method.</summary>
     public string? ModelVersion => _modelVersion;
 
-    private bool UsesRegistry => _options.ToSettings() is { Method: LocalizerSettings.Rotation, ModelPath: null };
+    /// <summary>True when the rotation model is the registry's current version (no Localizer:ModelPath, method rotation).</summary>
+    public bool UsesRegistry => _options.ToSettings() is { Method: LocalizerSettings.Rotation, ModelPath: null };
 
     /// <summary>Loads the model now (start-up check): throws a ModelException naming the file when it cannot.</summary>
     public ILocalizer Load()
