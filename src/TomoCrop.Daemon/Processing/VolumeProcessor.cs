@@ -370,10 +370,9 @@ public sealed class VolumeProcessor
         _journal.Record(VolumeJournal.Carry(_journal.Latest(candidate.Path), entry));
     }
 
+    /// <summary>The note first, the journal's terminal stage last: whoever sees "quarantined" finds the note.</summary>
     private void Quarantine(VolumeCandidate candidate, string reason)
     {
-        Record(candidate, JournalStage.Quarantined, reason: reason);
-        _logger.LogError("{Source}: quarantined: {Reason}", candidate.Path, reason);
         try
         {
             Directory.CreateDirectory(_state.QuarantineDirectory);
@@ -393,6 +392,8 @@ public sealed class VolumeProcessor
         {
             _logger.LogError("cannot write the quarantine note for {Source}: {Error}", candidate.Path, e.Message);
         }
+        Record(candidate, JournalStage.Quarantined, reason: reason);
+        _logger.LogError("{Source}: quarantined: {Reason}", candidate.Path, reason);
     }
 
     private bool SourceChanged(VolumeCandidate candidate) => SourceVersions.Current(candidate.Path) != SourceVersions.From(candidate.Fingerprint);
