@@ -1,4 +1,3 @@
-using System.Globalization;
 using Cronos;
 
 namespace TomoCrop.Daemon.Options;
@@ -71,77 +70,35 @@ public sealed class FineTuningOptions : IValidatedOptions
 
     public IEnumerable<string> Problems(string section)
     {
-        if (PoolMiB is < 16 or > 1 << 20)
-        {
-            yield return $"{section}:PoolMiB: must be within 16–1048576, not {PoolMiB}";
-        }
-        if (PoolEdgeVoxels is < 32 or > 1024)
-        {
-            yield return $"{section}:PoolEdgeVoxels: must be within 32–1024, not {PoolEdgeVoxels}";
-        }
+        var problems = OptionRange.Problems(
+            OptionRange.Check(section, nameof(PoolMiB), PoolMiB, 16, 1 << 20),
+            OptionRange.Check(section, nameof(PoolEdgeVoxels), PoolEdgeVoxels, 32, 1024),
+            OptionRange.Check(section, nameof(HeldOutFraction), HeldOutFraction, 0.01, 0.99),
+            OptionRange.Check(section, nameof(Interval), Interval.TotalSeconds, 1, 366 * 86400),
+            OptionRange.Check(section, nameof(MinNewScans), MinNewScans, 0, int.MaxValue),
+            OptionRange.Check(section, nameof(Steps), Steps, 1, 1_000_000),
+            OptionRange.Check(section, nameof(MaxMinutes), MaxMinutes, 1, 10080),
+            OptionRange.Check(section, nameof(BatchSize), BatchSize, 2, 1024),
+            OptionRange.Check(section, nameof(LearningRate), LearningRate, 1e-7, 1),
+            OptionRange.Check(section, nameof(MaxTrainingScans), MaxTrainingScans, 1, 256),
+            OptionRange.Check(section, nameof(HeldOutPairs), HeldOutPairs, 7, 100_000),
+            OptionRange.Check(section, nameof(AccuracyMargin), AccuracyMargin, 0, 1),
+            OptionRange.Check(section, nameof(BoxMarginVoxels), BoxMarginVoxels, 0, int.MaxValue)).ToList();
         for (var i = 0; i < Exclude.Length; i++)
         {
             if (string.IsNullOrWhiteSpace(Exclude[i]))
             {
-                yield return $"{section}:Exclude:{i}: is an empty glob";
+                problems.Add($"{section}:Exclude:{i}: is an empty glob");
             }
         }
-        if (HeldOutFraction is <= 0 or >= 1)
-        {
-            yield return $"{section}:HeldOutFraction: must be above 0 and below 1, not {HeldOutFraction.ToString(CultureInfo.InvariantCulture)}";
-        }
-        string? cronProblem = null;
         try
         {
             ParsedSchedule();
         }
         catch (CronFormatException e)
         {
-            cronProblem = $"{section}:Schedule: '{Schedule}' is not a 5-field cron expression: {e.Message}";
+            problems.Add($"{section}:Schedule: '{Schedule}' is not a 5-field cron expression: {e.Message}");
         }
-        if (cronProblem is not null)
-        {
-            yield return cronProblem;
-        }
-        if (Interval < TimeSpan.FromSeconds(1) || Interval > TimeSpan.FromDays(366))
-        {
-            yield return $"{section}:Interval: must be within 00:00:01 and 366.00:00:00, not {Interval}";
-        }
-        if (MinNewScans < 0)
-        {
-            yield return $"{section}:MinNewScans: must not be negative, not {MinNewScans}";
-        }
-        if (Steps is < 1 or > 1_000_000)
-        {
-            yield return $"{section}:Steps: must be within 1–1000000, not {Steps}";
-        }
-        if (MaxMinutes is < 1 or > 10080)
-        {
-            yield return $"{section}:MaxMinutes: must be within 1–10080, not {MaxMinutes}";
-        }
-        if (BatchSize is < 2 or > 1024)
-        {
-            yield return $"{section}:BatchSize: must be within 2–1024, not {BatchSize}";
-        }
-        if (LearningRate is <= 0 or > 1 || double.IsNaN(LearningRate))
-        {
-            yield return $"{section}:LearningRate: must be above 0 and at most 1, not {LearningRate.ToString(CultureInfo.InvariantCulture)}";
-        }
-        if (MaxTrainingScans is < 1 or > 256)
-        {
-            yield return $"{section}:MaxTrainingScans: must be within 1–256, not {MaxTrainingScans}";
-        }
-        if (HeldOutPairs is < 7 or > 100_000)
-        {
-            yield return $"{section}:HeldOutPairs: must be within 7–100000, not {HeldOutPairs}";
-        }
-        if (AccuracyMargin is < 0 or > 1 || double.IsNaN(AccuracyMargin))
-        {
-            yield return $"{section}:AccuracyMargin: must be within 0–1, not {AccuracyMargin.ToString(CultureInfo.InvariantCulture)}";
-        }
-        if (BoxMarginVoxels < 0)
-        {
-            yield return $"{section}:BoxMarginVoxels: must not be negative, not {BoxMarginVoxels}";
-        }
+        return problems;
     }
 }

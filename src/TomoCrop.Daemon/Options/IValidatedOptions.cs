@@ -18,3 +18,17 @@ internal sealed class ProblemsValidator<T>(string section) : IValidateOptions<T>
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }
+
+/// <summary>The common check of a numeric setting, worded the same way for every key.</summary>
+internal static class OptionRange
+{
+    /// <summary>"Section:Key: must be within min–max, not value", or null when the value is within (NaN never is).</summary>
+    public static string? Check<T>(string section, string key, T value, T min, T max)
+        where T : System.Numerics.INumber<T> =>
+        value >= min && value <= max
+            ? null
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{section}:{key}: must be within {min}–{max}, not {value}");
+
+    /// <summary>The problems among <paramref name="checks"/> (nulls are passes).</summary>
+    public static IEnumerable<string> Problems(params string?[] checks) => checks.OfType<string>();
+}

@@ -22,23 +22,9 @@ public sealed class IoOptions : IValidatedOptions
         MaxReadBytesPerSecond = (long)MaxReadMiBPerSecond << 20,
     };
 
-    public IEnumerable<string> Problems(string section)
-    {
-        if (MaxBufferMiB is < 8 or > 65536)
-        {
-            yield return $"{section}:MaxBufferMiB: must be within 8–65536, not {MaxBufferMiB}";
-        }
-        if (MaxSliceMiB is < 1 or > 65536)
-        {
-            yield return $"{section}:MaxSliceMiB: must be within 1–65536, not {MaxSliceMiB}";
-        }
-        if (Hdf5ChunkCacheMiB is < 1 or > 65536)
-        {
-            yield return $"{section}:Hdf5ChunkCacheMiB: must be within 1–65536, not {Hdf5ChunkCacheMiB}";
-        }
-        if (MaxReadMiBPerSecond is < 0 or > 1048576)
-        {
-            yield return $"{section}:MaxReadMiBPerSecond: must be 0 (unpaced) or up to 1048576, not {MaxReadMiBPerSecond}";
-        }
-    }
+    public IEnumerable<string> Problems(string section) => OptionRange.Problems(
+        OptionRange.Check(section, nameof(MaxBufferMiB), MaxBufferMiB, 8, 65536),
+        OptionRange.Check(section, nameof(MaxSliceMiB), MaxSliceMiB, 1, 65536),
+        OptionRange.Check(section, nameof(Hdf5ChunkCacheMiB), Hdf5ChunkCacheMiB, 1, 65536),
+        OptionRange.Check(section, nameof(MaxReadMiBPerSecond), MaxReadMiBPerSecond, 0, 1 << 20));
 }

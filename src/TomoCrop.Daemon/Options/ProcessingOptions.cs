@@ -22,31 +22,12 @@ public sealed class ProcessingOptions : IValidatedOptions
     /// <summary>Time a stopping daemon gives the current volume before abandoning it (temporaries removed).</summary>
     public double StopTimeoutSeconds { get; set; } = 60;
 
-    public IEnumerable<string> Problems(string section)
-    {
-        if (QueueCapacity < 1)
-        {
-            yield return $"{section}:QueueCapacity: must be ≥ 1, not {QueueCapacity}";
-        }
-        if (IoParallelism is < 1 or > 64)
-        {
-            yield return $"{section}:IoParallelism: must be within 1–64, not {IoParallelism}";
-        }
-        if (RetryAttempts is < 1 or > 20)
-        {
-            yield return $"{section}:RetryAttempts: must be within 1–20, not {RetryAttempts}";
-        }
-        if (double.IsNaN(RetryBaseSeconds) || RetryBaseSeconds <= 0)
-        {
-            yield return $"{section}:RetryBaseSeconds: must be > 0, not {RetryBaseSeconds}";
-        }
-        if (double.IsNaN(CircuitBreakSeconds) || CircuitBreakSeconds < 0.5)
-        {
-            yield return $"{section}:CircuitBreakSeconds: must be ≥ 0.5 (Polly's minimum), not {CircuitBreakSeconds}";
-        }
-        if (double.IsNaN(StopTimeoutSeconds) || StopTimeoutSeconds < 1)
-        {
-            yield return $"{section}:StopTimeoutSeconds: must be ≥ 1, not {StopTimeoutSeconds}";
-        }
-    }
+    public IEnumerable<string> Problems(string section) => OptionRange.Problems(
+        OptionRange.Check(section, nameof(QueueCapacity), QueueCapacity, 1, 1_000_000),
+        OptionRange.Check(section, nameof(IoParallelism), IoParallelism, 1, 64),
+        OptionRange.Check(section, nameof(RetryAttempts), RetryAttempts, 1, 20),
+        OptionRange.Check(section, nameof(RetryBaseSeconds), RetryBaseSeconds, 0.001, 3600),
+        // 0.5 s is Polly's minimum break.
+        OptionRange.Check(section, nameof(CircuitBreakSeconds), CircuitBreakSeconds, 0.5, 86400),
+        OptionRange.Check(section, nameof(StopTimeoutSeconds), StopTimeoutSeconds, 1, 86400));
 }
