@@ -66,23 +66,41 @@ public static class PhantomSet
         {
             throw new ArgumentException("phantom set needs at least one shape, kind, variant and voxel type");
         }
+        var cases = Enumerable.Range(0, count).Select(i => Spec(i, seed, options)).Select(spec => new NamedSpec(
+            spec.Variant == PhantomVariant.HolderOnly ? "none" : spec.Kind.Name(), spec.Variant.Name(), spec));
+        return Generate(outputDirectory, cases, options.Write, options.Progress);
+    }
+
+    /// <summary>
+    /// Writes the given cases (named <c>NNN_kind_label</c>) into <paramref name="outputDirectory"/> and returns the
+    /// path of its manifest.json, rewritten after every case so an interrupted run still lists what is done.
+    /// </summary>
+    public static string Generate(string outputDirectory, IEnumerable<NamedSpec> cases, VolumeWriteOptions write, IProgress<PhantomCase>? progress = null)
+    {
+        var list = cases.ToList();
+        if (list.Count == 0)
+        {
+            throw new ArgumentException("phantom set needs at least one case");
+        }
         Directory.CreateDirectory(outputDirectory);
         var manifestPath = Path.Combine(Path.GetFullPath(outputDirectory), PhantomManifest.DefaultFileName);
         if (File.Exists(manifestPath))
         {
             throw new IOException($"{manifestPath}: already exists; refusing to overwrite another phantom set");
         }
-        var cases = new List<PhantomCase>();
-        var extension = VolumeIO.DefaultExtension(options.Write.Format);
-        for (var i = 0; i < count; i++)
+        var written = new List<PhantomCase>();
+        var extension = VolumeIO.DefaultExtension(write.Format);
+        foreach (var (spec, i) in list.Select((c, i) => (c, i)))
         {
-            var spec = Spec(i, seed, options);
-            var name = $"{i:D3}_{(spec.Variant == PhantomVariant.HolderOnly ? "none" : spec.Kind.Name())}_{spec.Variant.Name()}";
-            var phantom = PhantomGenerator.Write(spec, Path.Combine(outputDirectory, name + extension), options.Write, name);
-            cases.Add(phantom);
-            new PhantomManifest { Cases = cases }.Save(manifestPath);
-            options.Progress?.Report(phantom);
+            var name = $"{i:D3}_{spec.Kind}_{spec.Label}";
+            var phantom = PhantomGenerator.Write(spec.Spec, Path.Combine(outputDirectory, name + extension), write, name);
+            written.Add(phantom);
+            new PhantomManifest { Cases = written }.Save(manifestPath);
+            progress?.Report(phantom);
         }
         return manifestPath;
     }
 }
+
+/// <summary>One case of a set: kind and label name the file (<c>NNN_kind_label</c>).</summary>
+public sealed record NamedSpec(string Kind, string Label, PhantomSpec Spec);

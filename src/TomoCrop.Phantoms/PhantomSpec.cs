@@ -32,6 +32,9 @@ public enum PhantomVariant
 
     /// <summary>No tube: the specimen lies in air or in medium that fills the field of view.</summary>
     NoHolder,
+
+    /// <summary>Specimen inside the holder, pressed against the tube's inner wall (within a voxel of it).</summary>
+    TouchingWall,
 }
 
 /// <summary>How reconstruction artefacts are produced.</summary>
@@ -101,6 +104,12 @@ public sealed record PhantomSpec
 
     public ArtefactOptions Artefacts { get; init; } = ArtefactOptions.Default;
 
+    /// <summary>
+    /// Specimen contrast against its surroundings: 1 as modelled, 0.3 a weakly absorbing specimen whose tissue lies
+    /// only 30% as far from the medium (or air) as modelled; dense grains keep their density (they make the streaks).
+    /// </summary>
+    public double SpecimenContrast { get; init; } = 1.0;
+
     /// <summary>Float values mapped linearly onto 0..65535 for uint16 output (clamped outside).</summary>
     public (float Low, float High) UInt16Range { get; init; } = (-0.25f, 1.25f);
 
@@ -140,6 +149,10 @@ public sealed record PhantomSpec
         {
             throw new ArgumentException("photons, ring strength and phase contrast must not be negative");
         }
+        if (!(SpecimenContrast > 0 && SpecimenContrast <= 4))
+        {
+            throw new ArgumentException($"specimen contrast {SpecimenContrast} is outside (0, 4]");
+        }
         if (!(UInt16Range.High > UInt16Range.Low))
         {
             throw new ArgumentException("uint16 range must have high > low");
@@ -169,6 +182,7 @@ public static class PhantomNames
         PhantomVariant.FillsView => "fills-view",
         PhantomVariant.OutOfView => "out-of-view",
         PhantomVariant.NoHolder => "no-holder",
+        PhantomVariant.TouchingWall => "touching-wall",
         _ => throw new ArgumentOutOfRangeException(nameof(variant)),
     };
 

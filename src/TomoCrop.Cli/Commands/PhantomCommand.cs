@@ -11,16 +11,17 @@ internal static class PhantomCommand
     {
         var output = new Argument<string>("OUTPUT") { Description = "volume path (or, with --count, a directory for the set and its manifest.json)" };
         var kind = new Option<string>("--kind") { Description = "embryo, fish or cells", DefaultValueFactory = _ => "embryo" };
-        var variant = new Option<string>("--variant") { Description = "standard, holder-only, fills-view, out-of-view or no-holder", DefaultValueFactory = _ => "standard" };
+        var variant = new Option<string>("--variant") { Description = "standard, holder-only, fills-view, out-of-view, no-holder or touching-wall", DefaultValueFactory = _ => "standard" };
         var shape = new Option<string>("--shape") { Description = "N or Z,Y,X", DefaultValueFactory = _ => "128" };
         var dtype = new Option<string>("--dtype") { Description = "float32 or uint16", DefaultValueFactory = _ => "float32" };
         var format = CommonOptions.Format("hdf5, tiff-stack, tiff or raw (default: from the extension, else hdf5)");
         var seed = new Option<long>("--seed") { Description = "random seed (same seed, same bytes)", DefaultValueFactory = _ => 1 };
         var artefacts = new Option<string>("--artefacts") { Description = "fbp (forward-project + filtered back-projection per slice), approximate or none", DefaultValueFactory = _ => "fbp" };
         var count = new Option<int>("--count") { Description = "write a mixed set of this many phantoms with a manifest", DefaultValueFactory = _ => 0 };
+        var suite = new Option<string?>("--suite") { Description = $"write the fixed evaluation suite '{PhantomSuite.VariedName}' (every scan kind, both dtypes; --shape N sets the side) with a manifest" };
         var command = new Command("phantom", "Write synthetic CT-like scans of organism-like specimens in a holder, with the exact ground-truth box.")
         {
-            output, kind, variant, shape, dtype, format, seed, artefacts, count,
+            output, kind, variant, shape, dtype, format, seed, artefacts, count, suite,
         };
         command.SetAction(parse =>
         {
@@ -33,6 +34,19 @@ internal static class PhantomCommand
             var volumeShape = ShapeParsing.Parse(parse.GetValue(shape)!);
             var volumeFormat = CommonOptions.ParseFormat(parse.GetValue(format)) ?? FormatFromExtension(path);
             var artefactOptions = ArtefactOptions.Default with { Mode = mode };
+            var progress = new SynchronousProgress<PhantomCase>(c => Console.WriteLine($"wrote     {c.Path} ({c.Kind}, {c.Variant})"));
+            var setFormat = new VolumeWriteOptions { Format = CommonOptions.ParseFormat(parse.GetValue(format)) ?? VolumeFormat.Hdf5 };
+            if (parse.GetValue(suite) is { } suiteName)
+            {
+                if (suiteName != PhantomSuite.VariedName)
+                {
+                    throw new FormatException($"--suite '{suiteName}' is not one of {PhantomSuite.VariedName}");
+                }
+                var cases = PhantomSuite.Varied(volumeShape.Z, parse.GetValue(seed))
+                    .Select(c => c with { Spec = c.Spec with { Artefacts = c.Spec.Artefacts with { Mode = mode } } });
+                Console.WriteLine($"manifest  {PhantomSet.Generate(path, cases, setFormat, progress)}");
+                return CliErrors.Ok;
+            }
             if (parse.GetValue(count) > 0)
             {
                 var manifest = PhantomSet.Generate(path, parse.GetValue(count), parse.GetValue(seed), new PhantomSetOptions
@@ -40,8 +54,8 @@ internal static class PhantomCommand
                     Shapes = [volumeShape],
                     VoxelTypes = [voxelType],
                     Artefacts = artefactOptions,
-                    Write = new VolumeWriteOptions { Format = CommonOptions.ParseFormat(parse.GetValue(format)) ?? VolumeFormat.Hdf5 },
-                    Progress = new SynchronousProgress<PhantomCase>(c => Console.WriteLine($"wrote     {c.Path} ({c.Kind}, {c.Variant})")),
+                    Write = setFormat,
+                    Progress = progress,
                 });
                 Console.WriteLine($"manifest  {manifest}");
                 return CliErrors.Ok;
@@ -52,7 +66,7 @@ internal static class PhantomCommand
             }
             if (!PhantomNames.TryParseVariant(parse.GetValue(variant)!, out var phantomVariant))
             {
-                throw new FormatException($"--variant '{parse.GetValue(variant)}' is not one of standard, holder-only, fills-view, out-of-view, no-holder");
+                throw new FormatException($"--variant '{parse.GetValue(variant)}' is not one of standard, holder-only, fills-view, out-of-view, no-holder, touching-wall");
             }
             var written = PhantomGenerator.Write(new PhantomSpec
             {

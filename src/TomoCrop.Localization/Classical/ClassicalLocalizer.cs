@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using TomoCrop.Localization.Evidence;
 using TomoCrop.Localization.Profiles;
+using TomoCrop.Models;
 using TomoCrop.Volumes;
 
 namespace TomoCrop.Localization.Classical;
@@ -23,6 +25,13 @@ public sealed record ClassicalOptions
     public int OtsuBins { get; init; } = 256;
 
     public IoLimits Limits { get; init; } = IoLimits.Default;
+
+    /// <summary>
+    /// Also look for anything denser than the holder's rotationally symmetric image (<see cref="SpecimenEvidence"/>,
+    /// one more strided read of at most this side); with none — an empty holder — every axis is kept whole instead
+    /// of cropping to the tube. 0 turns the check off.
+    /// </summary>
+    public int EmptyHolderSampleSide { get; init; } = 128;
 }
 
 /// <summary>
@@ -73,6 +82,14 @@ public sealed class ClassicalLocalizer(ClassicalOptions? options = null) : ILoca
             var positions = projections.Positions(axis);
             profiles[axis] = new AxisProfile(axis, positions, values, ProfileCut.Threshold(values, _options.Cut) ?? double.NaN);
             decisions[axis] = Decide(profiles[axis], shape[axis], spans[axis]);
+        }
+        if (_options.EmptyHolderSampleSide > 0
+            && SpecimenEvidence.Find(VolumeSample.Read(volume, _options.EmptyHolderSampleSide, _options.Limits)).Box is null)
+        {
+            for (var axis = 0; axis < 3; axis++)
+            {
+                decisions[axis] = SpecimenEvidence.NothingFound(decisions[axis], shape[axis]);
+            }
         }
         var box = new VoxelBox(decisions[0].Range, decisions[1].Range, decisions[2].Range);
         return new LocalizationResult(

@@ -111,6 +111,12 @@ public static class ProfileCut
         var (start, stop) = SamplesToVoxels(first, last, positions, axisLength);
         var margin = Margin(stop - start, options);
         var range = WithMargin(new AxisRange(start, stop), axisLength, options);
+        if (touchesStart || touchesEnd)
+        {
+            // An object reaching one border may fill the view: a sliver cut at the other end is not worth the risk.
+            var sliver = options.MinCutPercent / 100.0 * axisLength;
+            range = new AxisRange(range.Start < sliver ? 0 : range.Start, axisLength - range.Stop < sliver ? axisLength : range.Stop);
+        }
 
         var detected = $"object at {start}:{stop} (threshold {Format(level)}, separation {Format(separation)}), margin {margin}";
         var reason = (touchesStart || touchesEnd)

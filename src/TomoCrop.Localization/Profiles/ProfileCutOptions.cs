@@ -56,6 +56,12 @@ public sealed record ProfileCutOptions
     /// </summary>
     public double ComparableRunFraction { get; init; } = 0.25;
 
+    /// <summary>
+    /// When the object reaches one border, a side whose cut-away part would be under this percentage of the axis is
+    /// kept to the border too: a sliver saves little and is where the end of a specimen filling the view hides (0 = off).
+    /// </summary>
+    public double MinCutPercent { get; init; }
+
     /// <summary>Histogram bins for <see cref="ThresholdRule.Otsu"/>.</summary>
     public int OtsuBins { get; init; } = 128;
 }

@@ -11,6 +11,8 @@ internal sealed class Ellipsoid
 {
     // u = Q (p - centre); inside when |u|^2 <= 1. Rows of Q are the principal axes divided by the radii.
     private readonly double[] _q = new double[9];
+    private readonly Rotation _axes;
+    private readonly Vec3 _radii;
 
     public Ellipsoid(Vec3 centre, Vec3 radii, Rotation axes, Material material, bool isSpecimen)
     {
@@ -28,6 +30,8 @@ internal sealed class Ellipsoid
         double Half(int world) => Math.Sqrt(
             Math.Pow(axes[world, 0] * radii.X, 2) + Math.Pow(axes[world, 1] * radii.Y, 2) + Math.Pow(axes[world, 2] * radii.Z, 2));
         HalfExtent = new Vec3(Half(0), Half(1), Half(2));
+        _axes = axes;
+        _radii = radii;
         MaxRadius = Math.Max(radii.X, Math.Max(radii.Y, radii.Z));
     }
 
@@ -40,6 +44,18 @@ internal sealed class Ellipsoid
     public Material Material { get; }
 
     public bool IsSpecimen { get; }
+
+    /// <summary>Support function: the largest d·(p − centre) over points p of the ellipsoid, for a unit direction d.</summary>
+    public double Support(Vec3 d)
+    {
+        double sum = 0;
+        for (var i = 0; i < 3; i++)
+        {
+            var along = (d.X * _axes[0, i] + d.Y * _axes[1, i] + d.Z * _axes[2, i]) * _radii[i];
+            sum += along * along;
+        }
+        return Math.Sqrt(sum);
+    }
 
     public bool MayTouchSlice(double z) => Math.Abs(z - Centre.Z) <= HalfExtent.Z;
 

@@ -11,6 +11,8 @@ internal sealed class PhantomScene
     private PhantomScene(VolumeShape shape, Holder? holder, IReadOnlyList<Ellipsoid> bubbles, Specimen? specimen)
     {
         Shape = shape;
+        // Weak contrast pulls tissue towards what surrounds it: the medium in a holder, air without one.
+        Surroundings = holder?.MediumDensity ?? 0f;
         Holder = holder;
         Bubbles = bubbles;
         Specimen = specimen;
@@ -38,19 +40,28 @@ internal sealed class PhantomScene
 
     public double AxisX { get; }
 
+    /// <summary>Density the specimen's tissue is pulled towards by <see cref="PhantomSpec.SpecimenContrast"/>.</summary>
+    public float Surroundings { get; }
+
+    public float Contrast { get; private init; } = 1f;
+
     public double AxisY { get; }
 
     /// <summary>Largest distance from the axis at which anything attenuates (for the projection grid).</summary>
     public double LateralReach { get; }
 
     /// <summary>Dense parts (mineral grains, otoliths) that cause streaks.</summary>
-    public IEnumerable<Ellipsoid> DenseParts => Specimen?.Parts.Where(p => p.Material.Base > 1.5f) ?? [];
+    public IEnumerable<Ellipsoid> DenseParts => Specimen?.Parts.Where(p => p.Material.Base > DenseBase) ?? [];
+
+    private const float DenseBase = 1.5f;
 
     public static PhantomScene Create(PhantomSpec spec)
     {
         var rng = Rng.Derive(spec.Seed, purpose: 1, index: 0);
         var layout = new Layout(spec, ref rng);
-        return layout.Build(ref rng);
+        var scene = layout.Build(ref rng);
+        return spec.SpecimenContrast == 1.0 ? scene
+            : new PhantomScene(scene.Shape, scene.Holder, scene.Bubbles, scene.Specimen) { Contrast = (float)spec.SpecimenContrast };
     }
 
     /// <summary>
@@ -114,6 +125,13 @@ internal sealed class PhantomScene
                 {
                     row[(first - x0)..(last - x0 + 1)].Fill(material.Base);
                 }
+                if (Contrast != 1f && material.Base <= DenseBase)
+                {
+                    foreach (ref var v in row[(first - x0)..(last - x0 + 1)])
+                    {
+                        v = Surroundings + (Contrast * (v - Surroundings));
+                    }
+                }
                 if (!mask.IsEmpty)
                 {
                     mask.Slice(j * width + first - x0, last - first + 1).Fill(1);
@@ -165,6 +183,7 @@ internal sealed class PhantomScene
             PhantomVariant.FillsView => FillsView(ref rng),
             PhantomVariant.OutOfView => OutOfView(ref rng),
             PhantomVariant.NoHolder => NoHolder(ref rng),
+            PhantomVariant.TouchingWall => TouchingWall(ref rng),
             _ => throw new ArgumentOutOfRangeException(nameof(_spec.Variant)),
         };
 
@@ -232,6 +251,24 @@ internal sealed class PhantomScene
             inner = Math.Max(inner, specimen.LateralRadius + 1);
             var offset = RandomLateralOffset(ref rng, inner - specimen.LateralRadius - 1.5);
             specimen = specimen.MovedTo(new Vec3(_axisX + offset.X, _axisY + offset.Y, RandomCentreZ(ref rng, specimen)));
+            var holder = Tube(ref rng, inner, wall, specimen);
+            return new PhantomScene(_shape, holder, Bubbles(ref rng, holder, specimen, rng.Next(0, 9)), specimen);
+        }
+
+        /// <summary>
+        /// Standard, but the specimen leans on the tube: the inner radius is the specimen's exact reach from the axis
+        /// plus 0.3 voxels, so tissue and wall share a voxel boundary (holder suppression must not eat the specimen).
+        /// </summary>
+        private PhantomScene TouchingWall(ref Rng rng)
+        {
+            var model = Model(ref rng);
+            var wall = WallThickness(ref rng);
+            var innerMax = 0.47 * _lateral - wall;
+            var specimen = Fit(model, ref rng, innerMax - 2, _shape.Z - 4);
+            var angle = rng.Uniform(0, 2 * Math.PI);
+            var distance = rng.Uniform(0.4, 1.0) * Math.Max(0, innerMax - 1 - specimen.LateralRadius);
+            specimen = specimen.MovedTo(new Vec3(_axisX + distance * Math.Cos(angle), _axisY + distance * Math.Sin(angle), RandomCentreZ(ref rng, specimen)));
+            var inner = specimen.LateralReachFrom(_axisX, _axisY) + 0.3;
             var holder = Tube(ref rng, inner, wall, specimen);
             return new PhantomScene(_shape, holder, Bubbles(ref rng, holder, specimen, rng.Next(0, 9)), specimen);
         }

@@ -47,6 +47,25 @@ internal sealed class Specimen
 
     public Ellipsoid Bulk => Parts[Model.BulkIndex];
 
+    /// <summary>
+    /// Exact largest distance of the specimen from the vertical line through (x, y): the support function of the
+    /// union of its parts, maximised over 1,440 lateral directions (error below 1e-5 of the size).
+    /// </summary>
+    public double LateralReachFrom(double x, double y)
+    {
+        var best = 0.0;
+        for (var k = 0; k < 1440; k++)
+        {
+            var angle = k * (2 * Math.PI / 1440);
+            var d = new Vec3(Math.Cos(angle), Math.Sin(angle), 0);
+            foreach (var part in Parts)
+            {
+                best = Math.Max(best, (d.X * (part.Centre.X - x)) + (d.Y * (part.Centre.Y - y)) + part.Support(d));
+            }
+        }
+        return best;
+    }
+
     public Specimen MovedTo(Vec3 centre) => new(Model, Rotation, Scale, centre);
 
     /// <summary>Texture coordinates (specimen frame) of voxel (x, y, z) and their step per +1 in x.</summary>

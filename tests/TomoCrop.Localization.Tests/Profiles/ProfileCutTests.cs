@@ -103,6 +103,21 @@ public sealed class ProfileCutTests
     }
 
     [Fact]
+    public void A_sliver_opposite_a_touched_border_is_not_cut_but_a_free_standing_object_still_is()
+    {
+        var sliver = Otsu with { MinCutPercent = 10 };
+        // Touches the lower border, span [0, 83) (out to the next sample), margin 4 + ceil(1.66) → 89: 11 slices left, cut.
+        Assert.Equal(new AxisRange(0, 89), ProfileCut.Decide(Box(100, 0, 1, (0, 82)), 100, sliver).Range);
+        // Ends at 88 → 95 after margins: the 5 slices left (< 10%) are a sliver, kept.
+        var whole = ProfileCut.Decide(Box(100, 0, 1, (0, 88)), 100, sliver);
+        Assert.Equal(new AxisRange(0, 100), whole.Range);
+        Assert.True(whole.KeptFullExtent);
+        Assert.Equal(new AxisRange(0, 95), ProfileCut.Decide(Box(100, 0, 1, (0, 88)), 100, Otsu).Range);
+        // Not touching a border: margins only, slivers are cut as before.
+        Assert.Equal(new AxisRange(1, 99), ProfileCut.Decide(Box(100, 0, 1, (8, 92)), 100, sliver).Range);
+    }
+
+    [Fact]
     public void Object_touching_the_lower_border_is_kept_to_the_border()
     {
         var decision = ProfileCut.Decide(Box(100, 0, 1, (0, 25)), 100, Otsu);

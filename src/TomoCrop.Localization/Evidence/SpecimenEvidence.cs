@@ -1,0 +1,407 @@
+using TomoCrop.Models;
+using TomoCrop.Volumes;
+
+namespace TomoCrop.Localization.Evidence;
+
+/// <summary>Settings of <see cref="SpecimenEvidence"/>.</summary>
+public sealed record EvidenceOptions
+{
+    public static EvidenceOptions Default { get; } = new();
+
+    /// <summary>
+    /// Quantile of each radial shell (all z, all angles) taken as the holder's level: low, because the specimen is
+    /// denser than the medium and may fill most of a shell near the axis, while bubbles (air) are few.
+    /// </summary>
+    public double ShellQuantile { get; init; } = 0.25;
+
+    /// <summary>A component must contain a voxel this many background sigmas above the background (hysteresis, high).</summary>
+    public double SeedSigmas { get; init; } = 5.0;
+
+    /// <summary>Components grow through voxels this many sigmas above the background (hysteresis, low).</summary>
+    public double GrowSigmas { get; init; } = 2.0;
+
+    /// <summary>Components with fewer sample voxels are noise.</summary>
+    public int MinComponentVoxels { get; init; } = 6;
+
+    /// <summary>Components smaller than this fraction of the largest specimen candidate are debris.</summary>
+    public double MinRelativeSize { get; init; } = 0.02;
+}
+
+/// <summary>Where the volume holds something denser than the holder's symmetric image; null box when nothing does.</summary>
+/// <param name="Box">Bounding box in input voxels (strided samples widened by one stride on each side); null: no evidence.</param>
+/// <param name="Voxels">Sample voxels in the kept components.</param>
+/// <param name="Noise">Background sigma of the smoothed residual.</param>
+/// <param name="Stride">Input voxels between sample voxels.</param>
+public sealed record EvidenceResult(VoxelBox? Box, long Voxels, int Components, double Noise, int Stride)
+{
+    /// <summary>Does the evidence reach within two sample voxels of the lower (upper) border of <paramref name="axis"/>?</summary>
+    public (bool Low, bool High) NearBorders(int axis, int axisLength) => Box is { } box
+        ? (box[axis].Start <= 2 * Stride, box[axis].Stop >= axisLength - (2 * Stride))
+        : (false, false);
+}
+
+/// <summary>
+/// Classical evidence for the specimen in the localizer's in-memory subsample: the holder (tube, medium, rings) is
+/// rotationally symmetric about the rotation axis, so a low quantile of each radial shell models it; the residual is
+/// smoothed (3×3×3 mean), scaled by its background's robust spread, and thresholded with hysteresis (seeds k·σ above
+/// the background's robust mean, grown through a lower level). Bubbles are air, below the medium, and drop out.
+/// Used to tighten faces of the certainty box, never to widen the crop beyond it.
+/// </summary>
+public static class SpecimenEvidence
+{
+    /// <summary>
+    /// <paramref name="decision"/> widened to the whole axis because nothing denser than the holder was found: an
+    /// empty holder, or a specimen too faint to see — either way there is nothing to crop safely.
+    /// </summary>
+    public static AxisDecision NothingFound(AxisDecision decision, int axisLength) =>
+        new(new AxisRange(0, axisLength), Math.Min(decision.Confidence, 0.5), true,
+            $"no specimen evidence above the holder: kept whole (was: {decision.Reason})");
+
+    public static EvidenceResult Find(VolumeSample sample, EvidenceOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        options ??= EvidenceOptions.Default;
+        var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
+        var residual = WithoutShells(sample, options.ShellQuantile);
+        var smooth = BoxMean3(residual, nz, ny, nx);
+
+        // Background centre and spread of the smoothed residual: most voxels are background, and the lower half of
+        // its distribution is untouched by the (denser) specimen.
+        var sorted = smooth.Where(float.IsFinite).ToArray();
+        if (sorted.Length < 64)
+        {
+            return new EvidenceResult(null, 0, 0, double.NaN, sample.Stride);
+        }
+        Array.Sort(sorted);
+        double Quantile(double q) => sorted[(int)Math.Clamp(Math.Round(q * (sorted.Length - 1)), 0, sorted.Length - 1)];
+        var centre = Quantile(0.5);
+        var sigma = (centre - Quantile(0.25)) / 0.6745;
+        if (!(sigma > 0))
+        {
+            return new EvidenceResult(null, 0, 0, sigma, sample.Stride);
+        }
+        var grow = centre + options.GrowSigmas * sigma;
+        var seed = centre + options.SeedSigmas * sigma;
+
+        var visited = new bool[smooth.Length];
+        var stack = new Stack<int>();
+        int[] low = [int.MaxValue, int.MaxValue, int.MaxValue], high = [-1, -1, -1];
+        long kept = 0;
+        var components = 0;
+        var members = new List<int>();
+        var found = new List<int[]>();
+        var largest = 0;
+        for (var start = 0; start < smooth.Length; start++)
+        {
+            if (visited[start] || !(smooth[start] >= seed))
+            {
+                continue;
+            }
+            members.Clear();
+            visited[start] = true;
+            stack.Push(start);
+            while (stack.Count > 0)
+            {
+                var i = stack.Pop();
+                members.Add(i);
+                var (z, y, x) = (i / (ny * nx), i / nx % ny, i % nx);
+                for (var dz = -1; dz <= 1; dz++)
+                for (var dy = -1; dy <= 1; dy++)
+                for (var dx = -1; dx <= 1; dx++)
+                {
+                    var (zz, yy, xx) = (z + dz, y + dy, x + dx);
+                    if ((uint)zz >= nz || (uint)yy >= ny || (uint)xx >= nx)
+                    {
+                        continue;
+                    }
+                    var j = ((zz * ny) + yy) * nx + xx;
+                    if (!visited[j] && smooth[j] >= grow)
+                    {
+                        visited[j] = true;
+                        stack.Push(j);
+                    }
+                }
+            }
+            if (members.Count < options.MinComponentVoxels)
+            {
+                continue;
+            }
+            if (!IsSingleSlice(members, ny * nx) && !IsHolderLike(members, sample, ny, nx, ShellWindow(nz)))
+            {
+                largest = Math.Max(largest, members.Count);
+                found.Add([.. members]);
+            }
+        }
+        foreach (var component in found)
+        {
+            // Far smaller than the largest candidate: ring, streak or bubble-rim debris. Relative to candidates only, so a
+            // small specimen is never judged against a large holder part.
+            if (component.Length < options.MinRelativeSize * largest)
+            {
+                continue;
+            }
+            components++;
+            kept += component.Length;
+            foreach (var i in component)
+            {
+                int[] p = [i / (ny * nx), i / nx % ny, i % nx];
+                for (var a = 0; a < 3; a++)
+                {
+                    low[a] = Math.Min(low[a], p[a]);
+                    high[a] = Math.Max(high[a], p[a]);
+                }
+            }
+        }
+        if (components == 0)
+        {
+            return new EvidenceResult(null, 0, 0, sigma, sample.Stride);
+        }
+        // A sample voxel stands for the input voxels up to one stride on either side.
+        var source = sample.SourceShape;
+        var stride = sample.Stride;
+        AxisRange Range(int a) => new(Math.Max(0, (low[a] - 1) * stride + 1), Math.Min(source[a], (high[a] + 1) * stride));
+        return new EvidenceResult(new VoxelBox(Range(0), Range(1), Range(2)), kept, components, sigma, stride);
+    }
+
+    /// <summary>
+    /// A component that is rotationally symmetric about the axis is holder, not specimen: at its typical distance from
+    /// the axis it covers (nearly) every direction the slice grid offers, and it is either an annulus (a tube's end,
+    /// a ring artefact drifting along z) or thin along z (a medium surface or tube bottom, which the shell levels
+    /// follow only within their z window) or an annulus in nearly every slice (a round tube bottom). A specimen — even one centred on the axis — is neither: its body is not
+    /// symmetric over its whole height.
+    /// </summary>
+    private static bool IsHolderLike(List<int> members, VolumeSample sample, int ny, int nx, int window)
+    {
+        const int sectors = 72;
+        var cy = (sample.SourceShape.Y - 1) / 2.0 / sample.Stride;
+        var cx = (sample.SourceShape.X - 1) / 2.0 / sample.Stride;
+        int Radius(double dy, double dx) => (int)Math.Sqrt((dy * dy) + (dx * dx));
+        int Sector(double dy, double dx) => (int)((Math.Atan2(dy, dx) + Math.PI) / (2 * Math.PI) * sectors) % sectors;
+        var radii = (int)Math.Ceiling(Math.Sqrt((cy * cy) + (cx * cx))) + 2;
+        var hit = new bool[radii, sectors];
+        int minZ = int.MaxValue, maxZ = -1, minRadius = int.MaxValue, maxRadius = -1;
+        var sliceRadii = new Dictionary<int, (int Min, int Max)>();
+        foreach (var i in members)
+        {
+            var z = i / (ny * nx);
+            var (dy, dx) = ((i / nx % ny) - cy, (i % nx) - cx);
+            var r = Radius(dy, dx);
+            hit[r, Sector(dy, dx)] = true;
+            (minZ, maxZ) = (Math.Min(minZ, z), Math.Max(maxZ, z));
+            (minRadius, maxRadius) = (Math.Min(minRadius, r), Math.Max(maxRadius, r));
+            sliceRadii[z] = sliceRadii.TryGetValue(z, out var range) ? (Math.Min(range.Min, r), Math.Max(range.Max, r)) : (r, r);
+        }
+        // Directions the grid offers at each radius, within the component's radial range.
+        var offered = new bool[radii, sectors];
+        for (var y = 0; y < ny; y++)
+        for (var x = 0; x < nx; x++)
+        {
+            var r = Radius(y - cy, x - cx);
+            if (r >= minRadius && r <= maxRadius)
+            {
+                offered[r, Sector(y - cy, x - cx)] = true;
+            }
+        }
+        var coverage = new List<double>();
+        for (var r = minRadius; r <= maxRadius; r++)
+        {
+            int got = 0, possible = 0;
+            for (var k = 0; k < sectors; k++)
+            {
+                possible += offered[r, k] ? 1 : 0;
+                got += offered[r, k] && hit[r, k] ? 1 : 0;
+            }
+            if (possible > 0)
+            {
+                coverage.Add((double)got / possible);
+            }
+        }
+        // Thresholded noise frays the innermost and outermost radii, so the typical radius decides.
+        coverage.Sort();
+        if (coverage.Count == 0 || coverage[coverage.Count / 2] < 0.9)
+        {
+            return false;
+        }
+        static bool Annulus(int min, int max) => min >= 0.5 * max && min > 2;
+        var thin = maxZ - minZ <= (2 * window) + 3;
+        // A round tube bottom is an annulus in every slice, its radius changing with z.
+        var slicesAnnular = sliceRadii.Values.Count(r => Annulus(r.Min, r.Max)) >= 0.8 * sliceRadii.Count;
+        return Annulus(minRadius, maxRadius) || thin || slicesAnnular;
+    }
+
+    /// <summary>Slices on either side pooled into an axial slice's shell levels.</summary>
+    private static int ShellWindow(int nz) => Math.Max(2, (nz + 31) / 32);
+
+    /// <summary>
+    /// At most three sample slices thick (one slice after the 3×3×3 mean): a bad projection's streak or a drifting
+    /// ring in one slice, not a body — a specimen is thicker than a few voxels along z.
+    /// </summary>
+    private static bool IsSingleSlice(List<int> members, int plane)
+    {
+        int low = int.MaxValue, high = -1;
+        foreach (var i in members)
+        {
+            (low, high) = (Math.Min(low, i / plane), Math.Max(high, i / plane));
+        }
+        return high - low < 3;
+    }
+
+    /// <summary>Shells with fewer values per z window widen the window.</summary>
+    private const int MinShellValues = 256;
+
+    /// <summary>Radial bins per voxel: fine enough that one bin does not straddle a sharp wall edge by much.</summary>
+    private const int BinsPerVoxel = 4;
+
+    /// <summary>
+    /// Each voxel minus the holder's level at its distance from the rotation axis: the <paramref name="quantile"/> of
+    /// its quarter-voxel radial shell over a window of axial slices, maximised over shells within half a voxel, so a sharp wall edge,
+    /// whose pixels sit at slightly different radii, does not print itself as a bright ring.
+    /// </summary>
+    public static float[] WithoutShells(VolumeSample sample, double quantile)
+    {
+        var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
+        var stride = (double)sample.Stride;
+        var cy = (sample.SourceShape.Y - 1) / 2.0 / stride;
+        var cx = (sample.SourceShape.X - 1) / 2.0 / stride;
+        var plane = ny * nx;
+        var bin = new int[plane];
+        var bins = 0;
+        for (var y = 0; y < ny; y++)
+        for (var x = 0; x < nx; x++)
+        {
+            bin[y * nx + x] = (int)(BinsPerVoxel * Math.Sqrt(((y - cy) * (y - cy)) + ((x - cx) * (x - cx))));
+            bins = Math.Max(bins, bin[y * nx + x] + 1);
+        }
+        var data = sample.Data;
+        var window = ShellWindow(nz);
+        var pixels = new List<int>[bins];
+        for (var b = 0; b < bins; b++)
+        {
+            pixels[b] = [];
+        }
+        for (var p = 0; p < plane; p++)
+        {
+            pixels[bin[p]].Add(p);
+        }
+        // A shell with few pixels per slice (near the axis, in the corners) needs more values: a low quantile of a
+        // handful of noisy values sits below the level and lights the shell up. It takes the larger of two pooled
+        // levels: along z (a wider window: robust to sharp ring artefacts) and across radii up to two voxels (robust
+        // to a medium surface or tube end, which a wide z window would blur).
+        var halfWindow = pixels.Select(list => list.Count == 0 ? 0
+            : Math.Max(window, (int)Math.Ceiling(((double)MinShellValues / list.Count - 1) / 2))).ToArray();
+        var values = new List<float>();
+        var shells = new List<float>[bins];
+        for (var b = 0; b < bins; b++)
+        {
+            shells[b] = [];
+        }
+        float Quantile(List<float> list)
+        {
+            list.Sort();
+            return list.Count == 0 ? float.NaN : list[(int)Math.Round(quantile * (list.Count - 1))];
+        }
+        void Gather(List<float> into, int b, int from, int to)
+        {
+            for (var k = Math.Max(0, from); k <= Math.Min(nz - 1, to); k++)
+            {
+                foreach (var p in pixels[b])
+                {
+                    var v = data[k * plane + p];
+                    if (float.IsFinite(v))
+                    {
+                        into.Add(v);
+                    }
+                }
+            }
+        }
+        var levels = new float[nz][];
+        for (var z = 0; z < nz; z++)
+        {
+            var quantiles = new float[bins];
+            for (var b = 0; b < bins; b++)
+            {
+                shells[b].Clear();
+                Gather(shells[b], b, z - window, z + window);
+            }
+            for (var b = 0; b < bins; b++)
+            {
+                values.Clear();
+                values.AddRange(shells[b]);
+                if (values.Count >= MinShellValues || values.Count == 0 && pixels[b].Count == 0)
+                {
+                    quantiles[b] = Quantile(values);
+                    continue;
+                }
+                for (var k = 1; k <= 2 * BinsPerVoxel && values.Count < MinShellValues; k++)
+                {
+                    values.AddRange(b - k >= 0 ? shells[b - k] : []);
+                    values.AddRange(b + k < bins ? shells[b + k] : []);
+                }
+                var acrossRadii = Quantile(values);
+                values.Clear();
+                Gather(values, b, z - halfWindow[b], z + halfWindow[b]);
+                var alongZ = Quantile(values);
+                quantiles[b] = float.IsNaN(acrossRadii) ? alongZ : float.IsNaN(alongZ) ? acrossRadii : Math.Max(acrossRadii, alongZ);
+            }
+            levels[z] = ShellLevels(quantiles);
+        }
+        var residual = new float[data.Length];
+        for (var z = 0; z < nz; z++)
+        for (var p = 0; p < plane; p++)
+        {
+            var v = data[z * plane + p];
+            residual[z * plane + p] = float.IsFinite(v) ? v - levels[z][bin[p]] : 0f;
+        }
+        return residual;
+    }
+
+    /// <summary>Each shell's level: the largest quantile within half a voxel of radius (NaN shells skipped).</summary>
+    private static float[] ShellLevels(float[] quantiles)
+    {
+        var bins = quantiles.Length;
+        var level = new float[bins];
+        const int reach = BinsPerVoxel / 2;
+        for (var b = 0; b < bins; b++)
+        {
+            var best = float.NegativeInfinity;
+            for (var k = Math.Max(0, b - reach); k <= Math.Min(bins - 1, b + reach); k++)
+            {
+                if (float.IsFinite(quantiles[k]))
+                {
+                    best = Math.Max(best, quantiles[k]);
+                }
+            }
+            level[b] = float.IsFinite(best) ? best : 0f;
+        }
+        return level;
+    }
+
+    /// <summary>Mean over the 3×3×3 neighbourhood (clipped at the borders): separable running sums.</summary>
+    public static float[] BoxMean3(float[] data, int nz, int ny, int nx)
+    {
+        var a = (float[])data.Clone();
+        var b = new float[data.Length];
+        void Pass(float[] from, float[] to, int count, int step, int lines, Func<int, int> origin)
+        {
+            for (var line = 0; line < lines; line++)
+            {
+                var o = origin(line);
+                for (var k = 0; k < count; k++)
+                {
+                    double sum = 0;
+                    var n = 0;
+                    for (var d = Math.Max(0, k - 1); d <= Math.Min(count - 1, k + 1); d++)
+                    {
+                        sum += from[o + d * step];
+                        n++;
+                    }
+                    to[o + k * step] = (float)(sum / n);
+                }
+            }
+        }
+        Pass(a, b, nx, 1, nz * ny, line => line * nx);
+        Pass(b, a, ny, nx, nz * nx, line => (line / nx * ny * nx) + (line % nx));
+        Pass(a, b, nz, ny * nx, ny * nx, line => line);
+        return b;
+    }
+}

@@ -1,0 +1,90 @@
+using TomoCrop.Localization.Evidence;
+using TomoCrop.Models;
+using TomoCrop.Volumes;
+
+namespace TomoCrop.Localization.Tests.Evidence;
+
+public class SpecimenEvidenceTests
+{
+    private static readonly VolumeShape Shape = new(40, 64, 64);
+
+    /// <summary>Tube (wall, medium, air outside), rings, an air bubble at the wall, noise; optionally a dim ellipsoid specimen.</summary>
+    private static VolumeSample Scene(bool specimen, double noise = 0.02, int seed = 1, int tubeFrom = 0, double medium = 0.2, int mediumFrom = 0)
+    {
+        var random = new Random(seed);
+        var data = new float[Shape.VoxelCount];
+        var (cy, cx) = ((Shape.Y - 1) / 2.0, (Shape.X - 1) / 2.0);
+        for (var z = 0; z < Shape.Z; z++)
+        for (var y = 0; y < Shape.Y; y++)
+        for (var x = 0; x < Shape.X; x++)
+        {
+            var r = Math.Sqrt(((y - cy) * (y - cy)) + ((x - cx) * (x - cx)));
+            double v = z < tubeFrom ? 0.0 : r < 24 ? (z < mediumFrom ? 0.0 : medium) : r < 27 ? 0.6 : 0.0;
+            v += Math.Abs(r - 10) < 0.5 || Math.Abs(r - 18) < 0.5 ? 0.03 : 0.0; // sharp rings
+            if (Math.Pow(z - 30, 2) + Math.Pow(y - cy, 2) + Math.Pow(x - (cx + 19), 2) < 16)
+            {
+                v = 0.0;
+            }
+            if (specimen && Math.Pow((z - 15) / 8.0, 2) + Math.Pow((y - 36) / 10.0, 2) + Math.Pow((x - 26) / 6.0, 2) <= 1)
+            {
+                v = 0.26;
+            }
+            var gauss = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            data[((z * Shape.Y) + y) * Shape.X + x] = (float)(v + noise * gauss);
+        }
+        return VolumeSample.FromData(Shape, Shape, 1, data);
+    }
+
+    [Fact]
+    public void Finds_a_dim_specimen_in_a_tube_and_ignores_wall_rings_and_bubble()
+    {
+        var result = SpecimenEvidence.Find(Scene(specimen: true));
+        Assert.NotNull(result.Box);
+        var box = result.Box!.Value;
+        // Every face within a voxel of the truth (the dim tips of the ellipsoid may fall short by one; the
+        // localizer's margin covers that) and none more than two voxels out.
+        var truth = new VoxelBox(new(7, 24), new(26, 47), new(20, 33));
+        for (var axis = 0; axis < 3; axis++)
+        {
+            Assert.InRange(box[axis].Start, truth[axis].Start - 2, truth[axis].Start + 1);
+            Assert.InRange(box[axis].Stop, truth[axis].Stop - 1, truth[axis].Stop + 2);
+        }
+    }
+
+    [Fact]
+    public void An_empty_holder_gives_no_evidence()
+    {
+        var result = SpecimenEvidence.Find(Scene(specimen: false));
+        Assert.Null(result.Box);
+        Assert.Equal(0, result.Components);
+    }
+
+    [Fact]
+    public void The_end_of_an_empty_tube_inside_the_volume_is_holder_not_specimen()
+    {
+        // Below z = 20 there is no tube: a shell level over all z would be air there and light up the whole wall.
+        var empty = SpecimenEvidence.Find(Scene(specimen: false, tubeFrom: 20, medium: 0));
+        Assert.True(empty.Box is null, $"{empty}");
+        var withSpecimen = SpecimenEvidence.Find(Scene(specimen: true, tubeFrom: 4)).Box;
+        Assert.NotNull(withSpecimen);
+        Assert.True(withSpecimen!.Value.Contains(new VoxelBox(new(8, 23), new(27, 46), new(21, 32))), $"{withSpecimen}");
+    }
+
+    [Fact]
+    public void A_medium_surface_is_holder_not_specimen()
+    {
+        // Air above z = 18, medium below: a symmetric disk that is thin along z once the shell levels follow it.
+        var surface = SpecimenEvidence.Find(Scene(specimen: false, mediumFrom: 18));
+        Assert.True(surface.Box is null, $"{surface}");
+    }
+
+    [Fact]
+    public void Box_mean_averages_the_neighbourhood_clipped_at_borders()
+    {
+        var data = new float[27 * 2];
+        data[13] = 27f;
+        var mean = SpecimenEvidence.BoxMean3(data, 2, 3, 9);
+        Assert.Equal(27f / 12, mean[4], 4);
+        Assert.Equal(0f, mean[8]);
+    }
+}
