@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TomoCrop.Localization.Profiles;
 using TomoCrop.Models;
 using TomoCrop.Volumes;
@@ -62,6 +61,11 @@ public sealed class RotationCertaintyLocalizer : ILocalizer, IDisposable
             TorchSharp.torch.set_num_threads(this.options.TorchThreads);
         }
         model = Checkpoint.Load(modelMetadataPath, TorchDevices.Select(this.options.Device));
+        if (model.Metadata.Pretext != Pretexts.Rotation)
+        {
+            model.Dispose();
+            throw new ModelException(modelMetadataPath, $"a {model.Metadata.Pretext} model has no rotation head; use it with --method clustering");
+        }
     }
 
     public string Name => "rotation";
@@ -72,13 +76,9 @@ public sealed class RotationCertaintyLocalizer : ILocalizer, IDisposable
 
     public LocalizationResult Localize(IVolumeReader volume, CancellationToken cancellationToken = default)
     {
-        var total = Stopwatch.StartNew();
         var shape = volume.Info.Shape;
-        var sample = VolumeSample.Read(volume, model.Metadata.Preprocessing.SampleSide, options.Limits);
-        var readSeconds = total.Elapsed.TotalSeconds;
-
-        var inference = Stopwatch.StartNew();
-        sample = Preprocess.ForPairs(sample, model.Metadata.Preprocessing);
+        var read = ModelSample.Read(volume, model.Metadata.Preprocessing, options.Limits);
+        var sample = read.Sample;
         var profiler = new CertaintyProfiler(model, options.BatchSize);
         var decisions = new AxisDecision[3];
         var profiles = new AxisProfile[3];
@@ -88,7 +88,7 @@ public sealed class RotationCertaintyLocalizer : ILocalizer, IDisposable
         }
         var box = new VoxelBox(decisions[0].Range, decisions[1].Range, decisions[2].Range);
         return new LocalizationResult(shape, box, decisions, profiles, Name, ModelSha256,
-            total.Elapsed.TotalSeconds, readSeconds, inference.Elapsed.TotalSeconds);
+            read.Total.Elapsed.TotalSeconds, read.ReadSeconds, read.Inference.Elapsed.TotalSeconds);
     }
 
     private (AxisProfile, AxisDecision) LocalizeAxis(CertaintyProfiler profiler, VolumeSample sample, int axis, int axisLength, CancellationToken cancellationToken)
