@@ -29,10 +29,11 @@ fi
 rm -f "$lib"/*.pdb
 [ -x "$lib/tomocrop" ] || { echo "build-deb: publish produced no $lib/tomocrop" >&2; exit 1; }
 
-# The shipped model beside the executable: ModelCatalog looks in <executable dir>/models first.
+# The shipped models beside the executable: ModelCatalog looks in <executable dir>/models first.
 install -d -m 0755 "$lib/models"
 install -m 0644 "$repo"/models/rotation-default.json "$repo"/models/rotation-default.weights \
   "$repo"/models/rotation-default.optimizer "$lib/models/"
+install -m 0644 "$repo"/models/sorting-default.json "$repo"/models/sorting-default.weights "$lib/models/"
 
 install -D -m 0644 "$repo/appsettings.json" "$root/etc/tomocrop/appsettings.json"
 install -D -m 0644 "$repo/systemd/tomocrop.service" "$root/lib/systemd/system/tomocrop.service"

@@ -1,4 +1,5 @@
 using TomoCrop.Localization.Classical;
+using TomoCrop.Localization.Clustering;
 using TomoCrop.Localization.Profiles;
 using TomoCrop.Localization.Rotation;
 using TomoCrop.Models;
@@ -13,11 +14,15 @@ public sealed record LocalizerSettings
 {
     public const string Rotation = "rotation";
     public const string Classical = "classical";
-    public static readonly string[] Methods = [Rotation, Classical];
+    public const string Clustering = "clustering";
+    public static readonly string[] Methods = [Rotation, Classical, Clustering];
 
     public string Method { get; init; } = Rotation;
 
-    /// <summary>Model metadata JSON; null = <see cref="ModelCatalog.DefaultModelPath"/>. Unused by "classical".</summary>
+    /// <summary>
+    /// Model metadata JSON; null = the shipped model of the method: <see cref="ModelCatalog.DefaultModelPath"/> (rotation)
+    /// or <see cref="ModelCatalog.DefaultSortingModelPath"/> (clustering, which takes any model's trunk). Unused by "classical".
+    /// </summary>
     public string? ModelPath { get; init; }
 
     public DevicePreference Device { get; init; } = DevicePreference.Auto;
@@ -29,6 +34,11 @@ public sealed record LocalizerSettings
     public int? MarginVoxels { get; init; }
 
     public double? MarginPercent { get; init; }
+
+    /// <summary>Clustering only: DBSCAN's ε and min samples; null = <see cref="ClusteringLocalizerOptions.Default"/>.</summary>
+    public double? ClusterEpsilon { get; init; }
+
+    public int? ClusterMinSamples { get; init; }
 
     public static string NormaliseMethod(string method)
     {
@@ -63,13 +73,20 @@ public sealed record LocalizerSettings
         return cut;
     }
 
-    /// <summary>Builds the localizer; the rotation model is loaded (and its sha256 checked) here.</summary>
+    /// <summary>Builds the localizer; a model is loaded (and its sha256 checked) here.</summary>
     public ILocalizer Create() => NormaliseMethod(Method) switch
     {
         Rotation => new RotationCertaintyLocalizer(ModelPath ?? ModelCatalog.DefaultModelPath, RotationLocalizerOptions.Default with
         {
             Device = Device,
             Cut = ApplyTo(RotationLocalizerOptions.Default.Cut),
+        }),
+        Clustering => new ClusteringLocalizer(ModelPath ?? ModelCatalog.DefaultSortingModelPath, ClusteringLocalizerOptions.Default with
+        {
+            Device = Device,
+            Cut = ApplyTo(ClusteringLocalizerOptions.Default.Cut),
+            Epsilon = ClusterEpsilon ?? ClusteringLocalizerOptions.Default.Epsilon,
+            MinSamples = ClusterMinSamples ?? ClusteringLocalizerOptions.Default.MinSamples,
         }),
         _ => new ClassicalLocalizer(ClassicalOptions.Default with { Cut = ApplyTo(ClassicalOptions.Default.Cut) }),
     };

@@ -5,12 +5,16 @@ using TorchSharp;
 
 namespace TomoCrop.Models;
 
-/// <summary>Everything needed to rebuild, trust and reproduce a trained rotation model; the JSON beside the weights.</summary>
+/// <summary>Everything needed to rebuild, trust and reproduce a trained model; the JSON beside the weights.</summary>
 public sealed record CheckpointMetadata
 {
+    /// <summary>Kept for every pretext: the file layout is the same, and older readers must still open rotation models.</summary>
     public const string CurrentFormat = "tomocrop-rotation-model/1";
 
     [JsonPropertyName("format")] public string Format { get; init; } = CurrentFormat;
+
+    /// <summary>Which self-supervised task trained it (<see cref="Pretexts"/>); files written before the field existed are rotation models.</summary>
+    [JsonPropertyName("pretext")] public string Pretext { get; init; } = Pretexts.Rotation;
     [JsonPropertyName("architecture")] public string Architecture { get; init; } = NetworkArchitecture.Compact.Name;
     [JsonPropertyName("preprocessing")] public PairPreprocessing Preprocessing { get; init; } = new();
     [JsonPropertyName("weights_file")] public string WeightsFile { get; init; } = "";
@@ -111,6 +115,10 @@ public static class Checkpoint
         {
             throw new ModelException(metadataPath, $"not a {CheckpointMetadata.CurrentFormat} metadata file");
         }
+        if (!Pretexts.All.Contains(metadata.Pretext))
+        {
+            throw new ModelException(metadataPath, $"pretext '{metadata.Pretext}' is not one of {string.Join(", ", Pretexts.All)}");
+        }
         if (string.IsNullOrEmpty(metadata.WeightsFile) || metadata.WeightsFile.Contains('/') || metadata.WeightsFile.Contains('\\'))
         {
             throw new ModelException(metadataPath, "weights_file must name a file beside the metadata");
@@ -143,7 +151,7 @@ public static class Checkpoint
         {
             throw new ModelException(metadataPath, e.Message);
         }
-        var network = new ResNet(architecture, metadata.Preprocessing.AnglesDegrees.Length);
+        var network = new ResNet(architecture, Pretexts.HeadOutputs(metadata.Pretext, metadata.Preprocessing));
         try
         {
             network.load(weightsPath);

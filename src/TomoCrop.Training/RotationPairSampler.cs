@@ -9,22 +9,12 @@ namespace TomoCrop.Training;
 /// </summary>
 public sealed class RotationPairSampler(IReadOnlyList<VolumeSample> volumes, PairPreprocessing settings, double etaSpread, Random random)
 {
-    /// <summary>Prepared slices are cached while all of them would fit this budget (3 axes × each subsample).</summary>
-    public const long CacheBudgetBytes = 1L << 30;
+    /// <summary>Kept for callers of the earlier name; the cache itself lives in <see cref="PreparedSlices"/>.</summary>
+    public const long CacheBudgetBytes = PreparedSlices.CacheBudgetBytes;
 
-    private readonly Dictionary<(int Volume, int Axis, int Index), SliceImage>? cache =
-        volumes.Sum(v => 3L * v.Shape.VoxelCount * sizeof(float)) <= CacheBudgetBytes ? [] : null;
+    private readonly PreparedSlices prepared = new(volumes, settings);
 
-    private SliceImage Prepared(int volume, int axis, int index)
-    {
-        if (cache is not null && cache.TryGetValue((volume, axis, index), out var cached))
-        {
-            return cached;
-        }
-        var slice = SliceBackground.Prepare(volumes[volume].Slice(axis, index), settings);
-        cache?.Add((volume, axis, index), slice);
-        return slice;
-    }
+    private SliceImage Prepared(int volume, int axis, int index) => prepared.Get(volume, axis, index);
 
     public (PairSpec Pair, int Label) Next()
     {
@@ -32,7 +22,7 @@ public sealed class RotationPairSampler(IReadOnlyList<VolumeSample> volumes, Pai
         var volume = volumes[volumeIndex];
         var axis = random.Next(3);
         var length = volume.Shape[axis];
-        var eta = (int)Math.Round(length / 2.0 + Gaussian() * etaSpread * length);
+        var eta = (int)Math.Round(length / 2.0 + random.NextGaussian() * etaSpread * length);
         eta = Math.Clamp(eta, 0, length - 1);
         var offset = 1 + random.Next(Math.Min(settings.MaxPairOffset, Math.Max(1, length - 1)));
         var other = random.Next(2) == 0 ? eta + offset : eta - offset;
@@ -46,12 +36,5 @@ public sealed class RotationPairSampler(IReadOnlyList<VolumeSample> volumes, Pai
         var second = Prepared(volumeIndex, axis, other);
         var pair = new PairSpec(first, second, random.NextDouble(), random.NextDouble() * 360, settings.AnglesDegrees[label]);
         return (pair, label);
-    }
-
-    private double Gaussian()
-    {
-        var u1 = 1.0 - random.NextDouble();
-        var u2 = random.NextDouble();
-        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 }

@@ -15,60 +15,9 @@ public static class RotationTrainer
 {
     public static TrainingResult Run(TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        options.Preprocessing.Validate();
-        var architecture = NetworkArchitecture.FromName(options.Architecture);
-        var device = TorchDevices.Select(options.Device);
-        var settings = options.Preprocessing;
-
-        if (options.TorchThreads > 0)
-        {
-            torch.set_num_threads(options.TorchThreads);
-        }
-        if (options.ResumeFrom is not null && options.InitialWeights is not null)
-        {
-            throw new ArgumentException("resume and initial weights exclude each other");
-        }
-        var (trainPaths, heldPaths) = Split(options);
-        progress?.Report(new TrainingProgress(0, options.Steps, double.NaN, double.NaN, 0,
-            Message: $"loading {trainPaths.Count} training and {heldPaths.Count} held-out volumes (subsample side {settings.SampleSide})"));
-        var trainRaw = trainPaths.Select(p => TrainingData.Load(p, settings.SampleSide)).ToList();
-        var digest = TrainingData.Digest(trainRaw);
-        var train = trainRaw.Select(s => Preprocess.ForPairs(s, settings)).ToList();
-        trainRaw.Clear();
-        var held = heldPaths.Select(p => Preprocess.ForPairs(TrainingData.Load(p, settings.SampleSide), settings)).ToList();
-
-        torch.manual_seed(options.Seed);
-        using var network = new ResNet(architecture, settings.AnglesDegrees.Length);
-        long step = 0;
-        CheckpointMetadata? resumed = null;
-        if (options.ResumeFrom is not null)
-        {
-            resumed = Checkpoint.ReadMetadata(options.ResumeFrom);
-            using (var loaded = Checkpoint.Load(options.ResumeFrom, CPU))
-            {
-                if (loaded.Metadata.Architecture != architecture.Name)
-                {
-                    throw new ModelException(options.ResumeFrom, $"checkpoint is {loaded.Metadata.Architecture}, options ask for {architecture.Name}");
-                }
-                network.load_state_dict(loaded.Network.state_dict());
-            }
-            step = resumed.Steps;
-        }
-        else if (options.InitialWeights is not null)
-        {
-            using var parent = Checkpoint.Load(options.InitialWeights, CPU);
-            if (parent.Metadata.Architecture != architecture.Name || !parent.Metadata.Preprocessing.SameAs(settings))
-            {
-                throw new ModelException(options.InitialWeights, $"checkpoint is {parent.Metadata.Architecture} with its own preprocessing; fine-tuning needs the same architecture and preprocessing");
-            }
-            network.load_state_dict(parent.Network.state_dict());
-        }
-        network.to(device);
-        var optimizer = optim.Adam(network.parameters(), options.LearningRate);
-        if (resumed?.OptimizerFile is { } optimizerFile)
-        {
-            optimizer.load_state_dict(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.ResumeFrom!))!, optimizerFile));
-        }
+        var data = TrainingSession.Prepare(options, progress);
+        var (device, settings, train, held, digest) = (data.Device, data.Settings, data.Train, data.Held, data.Digest);
+        using var network = TrainingSession.Start(options, data, Pretexts.Rotation, out var optimizer, out var step);
 
         var sampler = new RotationPairSampler(train, settings, options.EtaSpread, new Random(unchecked(options.Seed + (int)step)));
         var heldOut = held.Count == 0 ? [] : MakeHeldOut(held, settings, options);
@@ -137,7 +86,7 @@ public static class RotationTrainer
                 string? written = null;
                 if (last || (options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0))
                 {
-                    written = SaveCheckpoint(network, optimizer, options, digest, train.Count, step, metrics);
+                    written = TrainingSession.SaveCheckpoint(network, optimizer, options, Pretexts.Rotation, digest, train.Count, step, metrics);
                     lastCheckpoint = written;
                 }
                 progress?.Report(new TrainingProgress(step, options.Steps, meanLoss, meanAccuracy, speed, heldLoss, heldAccuracy, written,
@@ -151,59 +100,9 @@ public static class RotationTrainer
         if (lastCheckpoint.Length == 0)
         {
             // Resumed at or beyond the requested step count: still hand back a checkpoint at this step.
-            lastCheckpoint = SaveCheckpoint(network, optimizer, options, digest, train.Count, step, metrics);
+            lastCheckpoint = TrainingSession.SaveCheckpoint(network, optimizer, options, Pretexts.Rotation, digest, train.Count, step, metrics);
         }
         return new TrainingResult(lastCheckpoint, Checkpoint.ReadMetadata(lastCheckpoint), train.Count, held.Count);
-    }
-
-    /// <summary>Training and held-out volume paths: the explicit held-out list, or a seeded (reproducible) split.</summary>
-    private static (List<string> Train, List<string> HeldOut) Split(TrainingOptions options)
-    {
-        var paths = TrainingData.ResolveInputs(options.Inputs);
-        if (paths.Count == 0)
-        {
-            throw new ArgumentException("no training volumes found in the inputs");
-        }
-        List<string> train, held;
-        if (options.HeldOutInputs is { } explicitHeld)
-        {
-            held = TrainingData.ResolveInputs(explicitHeld).ToList();
-            train = paths.Except(held, StringComparer.Ordinal).ToList();
-        }
-        else
-        {
-            var order = paths.ToList();
-            new Random(options.Seed).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(order));
-            var heldCount = paths.Count < 2 || options.HeldOutFraction <= 0 ? 0 : Math.Max(1, (int)Math.Round(paths.Count * options.HeldOutFraction));
-            held = order.Take(heldCount).Order(StringComparer.Ordinal).ToList();
-            train = order.Skip(heldCount).Order(StringComparer.Ordinal).ToList();
-        }
-        if (train.Count + held.Count > options.MaxVolumes)
-        {
-            throw new ArgumentException($"{train.Count + held.Count} training and held-out volumes exceed the in-memory bound of {options.MaxVolumes} (MaxVolumes)");
-        }
-        return (train, held);
-    }
-
-    private static string SaveCheckpoint(
-        ResNet network, TorchSharp.Modules.OptimizerHelper optimizer, TrainingOptions options, string digest, int volumes, long step,
-        Dictionary<string, double> metrics)
-    {
-        var metadata = new CheckpointMetadata
-        {
-            Preprocessing = options.Preprocessing,
-            TrainingDataDigest = digest,
-            TrainingVolumes = volumes,
-            Seed = options.Seed,
-            Steps = step,
-            BatchSize = options.BatchSize,
-            LearningRate = options.LearningRate,
-            Metrics = new Dictionary<string, double>(metrics),
-            Command = options.Command,
-            CreatedUtc = DateTime.UtcNow,
-        };
-        Checkpoint.Save(network, options.OutputPath, metadata, optimizer);
-        return Path.GetFullPath(options.OutputPath);
     }
 
     private static List<(PairSpec Pair, int Label)> MakeHeldOut(IReadOnlyList<VolumeSample> held, PairPreprocessing settings, TrainingOptions options)

@@ -68,7 +68,10 @@ public sealed record TrainingOptions
     public double EtaSpread { get; init; } = 0.2;
 }
 
-/// <summary>One progress report. HeldOut* are set on evaluation reports; CheckpointPath when one was written.</summary>
+/// <summary>
+/// One progress report. HeldOut* are set on evaluation reports; CheckpointPath when one was written. The sorting
+/// pretext has no accuracy (TrainAccuracy is NaN) and reports the mean displacement instead.
+/// </summary>
 public sealed record TrainingProgress(
     long Step,
     long TotalSteps,
@@ -78,6 +81,8 @@ public sealed record TrainingProgress(
     double? HeldOutLoss = null,
     double? HeldOutAccuracy = null,
     string? CheckpointPath = null,
-    string? Message = null);
+    string? Message = null,
+    double? MeanDisplacement = null,
+    double? HeldOutMeanDisplacement = null);
 
 public sealed record TrainingResult(string CheckpointPath, CheckpointMetadata Metadata, int TrainingVolumes, int HeldOutVolumes);

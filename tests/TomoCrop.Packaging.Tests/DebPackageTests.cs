@@ -30,6 +30,7 @@ public sealed partial class DebPackageTests(DebPackage deb, ITestOutputHelper ou
             "./usr/lib/tomocrop/tomocrop.dll", "./usr/lib/tomocrop/libcoreclr.so", "./usr/lib/tomocrop/libLibTorchSharp.so",
             "./usr/lib/tomocrop/libtorch_cpu.so", "./usr/lib/tomocrop/libSkiaSharp.so",
             "./usr/lib/tomocrop/models/rotation-default.json", "./usr/lib/tomocrop/models/rotation-default.weights",
+            "./usr/lib/tomocrop/models/sorting-default.json", "./usr/lib/tomocrop/models/sorting-default.weights",
             "./etc/tomocrop/appsettings.json", "./lib/systemd/system/tomocrop.service",
             "./usr/share/doc/tomocrop/examples/roots.conf.example", "./usr/share/doc/tomocrop/examples/gpu.conf.example",
         })

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using TomoCrop.Localization;
 using TomoCrop.Localization.Classical;
+using TomoCrop.Localization.Clustering;
 using TomoCrop.Localization.Profiles;
 using TomoCrop.Localization.Rotation;
 using TomoCrop.Models;
@@ -13,16 +14,18 @@ internal static class LocalizerChoice
 {
     public const string Rotation = "rotation";
     public const string Classical = "classical";
+    public const string Clustering = "clustering";
 
     public static Option<string> Method() => new("--method")
     {
-        Description = "localizer: rotation (the self-supervised model, default) or classical (MIP + Otsu baseline)",
+        Description = "localizer: rotation (the self-supervised model's certainty, default), clustering (DBSCAN of its superpixel embeddings) or classical (MIP + Otsu baseline)",
         DefaultValueFactory = _ => Rotation,
     };
 
     public static Option<string?> Model() => new("--model")
     {
-        Description = $"model metadata JSON (default: ${ModelCatalog.EnvironmentVariable}, else models/{ModelCatalog.DefaultFileName})",
+        Description = $"model metadata JSON (default: rotation ${ModelCatalog.EnvironmentVariable}, else models/{ModelCatalog.DefaultFileName}; "
+            + $"clustering ${ModelCatalog.SortingEnvironmentVariable}, else models/{ModelCatalog.SortingFileName})",
     };
 
     public static Option<string> Device() => new("--device")
@@ -39,7 +42,18 @@ internal static class LocalizerChoice
         public Option<int?> MarginVoxels { get; } = new("--margin-voxels") { Description = "safety margin on each side, voxels" };
         public Option<double?> MarginPercent { get; } = new("--margin-percent") { Description = "plus this % of the detected extent on each side" };
 
-        public IEnumerable<Option> All => [Rule, Value, MarginVoxels, MarginPercent];
+        public Option<double?> Epsilon { get; } = new("--epsilon") { Description = $"clustering: DBSCAN ε on standardized embeddings (default {ClusteringLocalizerOptions.Default.Epsilon})" };
+        public Option<int?> MinSamples { get; } = new("--min-samples") { Description = $"clustering: DBSCAN min samples (default {ClusteringLocalizerOptions.Default.MinSamples})" };
+
+        public IEnumerable<Option> All => [Rule, Value, MarginVoxels, MarginPercent, Epsilon, MinSamples];
+
+        public ClusteringLocalizerOptions ApplyClustering(ParseResult parse, ClusteringLocalizerOptions defaults)
+        {
+            var options = defaults with { Cut = Apply(parse, defaults.Cut) };
+            if (parse.GetValue(Epsilon) is { } epsilon) options = options with { Epsilon = epsilon };
+            if (parse.GetValue(MinSamples) is { } minSamples) options = options with { MinSamples = minSamples };
+            return options;
+        }
 
         public ProfileCutOptions Apply(ParseResult parse, ProfileCutOptions defaults)
         {
@@ -80,11 +94,16 @@ internal static class LocalizerChoice
                 Device = ParseDevice(device),
                 Cut = parse is null || cut is null ? RotationLocalizerOptions.Default.Cut : cut.Apply(parse, RotationLocalizerOptions.Default.Cut),
             }),
+            Clustering => new ClusteringLocalizer(modelPath ?? ModelCatalog.DefaultSortingModelPath,
+                (parse is null || cut is null ? ClusteringLocalizerOptions.Default : cut.ApplyClustering(parse, ClusteringLocalizerOptions.Default)) with
+                {
+                    Device = ParseDevice(device),
+                }),
             Classical => new ClassicalLocalizer(ClassicalOptions.Default with
             {
                 Cut = parse is null || cut is null ? ClassicalOptions.Default.Cut : cut.Apply(parse, ClassicalOptions.Default.Cut),
             }),
-            _ => throw new FormatException($"--method '{method}' is not one of rotation, classical"),
+            _ => throw new FormatException($"--method '{method}' is not one of rotation, clustering, classical"),
         };
 
     /// <summary>The `localize --json` object: shape, box_zyx, confidence, method, model, seconds (+ timings, reasons).</summary>

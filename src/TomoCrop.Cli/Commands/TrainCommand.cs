@@ -4,7 +4,7 @@ using TomoCrop.Training;
 
 namespace TomoCrop.Cli.Commands;
 
-/// <summary>`tomocrop train INPUT... -o MODEL.json`: the rotation pretext task, self-supervised, no labels.</summary>
+/// <summary>`tomocrop train INPUT... -o MODEL.json [--pretext rotation|sorting]`: a pretext task, self-supervised, no labels.</summary>
 internal static class TrainCommand
 {
     public static Command Create()
@@ -19,9 +19,11 @@ internal static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "continue from this checkpoint (weights, step count, optimizer state)" };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = libtorch's default)", DefaultValueFactory = _ => 0 };
         var device = LocalizerChoice.Device();
-        var command = new Command("train", "Train the rotation model on volumes, self-supervised (paper eq. 3); progress, checkpoints, resume.")
+        var pretext = new Option<string>("--pretext") { Description = "rotation (eq. 3, the default) or sorting (eqs. 1-2: slice order by a ranking loss; --batch is bs)", DefaultValueFactory = _ => Pretexts.Rotation };
+        var margin = new Option<double>("--margin") { Description = "sorting: margin m of the ranking loss", DefaultValueFactory = _ => RankingLoss.DefaultMargin };
+        var command = new Command("train", "Train a model on volumes, self-supervised (rotation: paper eq. 3; sorting: eqs. 1-2); progress, checkpoints, resume.")
         {
-            inputs, output, steps, batch, rate, seed, architecture, resume, threads, device,
+            inputs, output, steps, batch, rate, seed, architecture, resume, threads, device, pretext, margin,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -40,11 +42,16 @@ internal static class TrainCommand
                 Command = "tomocrop " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };
             var progress = new SynchronousProgress<TrainingProgress>(p => Console.WriteLine(
-                $"step {p.Step,6}/{p.TotalSteps}  loss {p.Loss:0.000}  acc {p.TrainAccuracy:0.00}  {p.StepsPerSecond:0.0} steps/s"
+                $"step {p.Step,6}/{p.TotalSteps}  loss {p.Loss:0.000}"
+                + (p.MeanDisplacement is { } d ? $"  mean displacement {d:0.00}" : $"  acc {p.TrainAccuracy:0.00}")
+                + $"  {p.StepsPerSecond:0.0} steps/s"
                 + (p.HeldOutAccuracy is { } a ? $"  held-out loss {p.HeldOutLoss:0.000} acc {a:0.00}" : "")
+                + (p.HeldOutMeanDisplacement is { } h ? $"  held-out loss {p.HeldOutLoss:0.000} mean displacement {h:0.00} (random order {SlicePositions.RandomOrderDisplacement(options.BatchSize):0.00})" : "")
                 + (p.CheckpointPath is { } c ? $"  checkpoint {c}" : "")
                 + (p.Message is { } m ? "  " + m : "")));
-            var result = RotationTrainer.Run(options, progress, cancellationToken);
+            var result = Pretexts.Normalise(parse.GetValue(pretext)!) == Pretexts.Sorting
+                ? SortingTrainer.Run(options, SortingOptions.Default with { Margin = parse.GetValue(margin) }, progress, cancellationToken)
+                : RotationTrainer.Run(options, progress, cancellationToken);
             Console.WriteLine($"model     {result.CheckpointPath} sha256 {result.Metadata.WeightsSha256} ({result.TrainingVolumes} training, {result.HeldOutVolumes} held-out volumes)");
             return Task.FromResult(CliErrors.Ok);
         });

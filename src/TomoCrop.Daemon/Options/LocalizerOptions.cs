@@ -24,6 +24,10 @@ public sealed class LocalizerOptions : IValidatedOptions
     public int? MarginVoxels { get; set; }
     public double? MarginPercent { get; set; }
 
+    /// <summary>Method "clustering" only: DBSCAN's ε and min samples; null = the method's default.</summary>
+    public double? ClusterEpsilon { get; set; }
+    public int? ClusterMinSamples { get; set; }
+
     public LocalizerSettings ToSettings() => new()
     {
         Method = LocalizerSettings.NormaliseMethod(Method),
@@ -33,6 +37,8 @@ public sealed class LocalizerOptions : IValidatedOptions
         Threshold = Threshold,
         MarginVoxels = MarginVoxels,
         MarginPercent = MarginPercent,
+        ClusterEpsilon = ClusterEpsilon,
+        ClusterMinSamples = ClusterMinSamples,
     };
 
     public IEnumerable<string> Problems(string section)
@@ -66,6 +72,14 @@ public sealed class LocalizerOptions : IValidatedOptions
         if (MarginPercent is { } p && (double.IsNaN(p) || p < 0 || p > 100))
         {
             problems.Add($"{section}:MarginPercent: must be within 0–100, not {p}");
+        }
+        if (ClusterEpsilon is { } epsilon && !(epsilon > 0))
+        {
+            problems.Add($"{section}:ClusterEpsilon: must be > 0, not {epsilon}");
+        }
+        if (ClusterMinSamples is < 1)
+        {
+            problems.Add($"{section}:ClusterMinSamples: must be ≥ 1, not {ClusterMinSamples}");
         }
         if (ModelSha256 is { Length: > 0 } sha && (sha.Length != 64 || !sha.All(Uri.IsHexDigit)))
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using TomoCrop.Localization.Evidence;
 using TomoCrop.Localization.Profiles;
@@ -78,6 +77,11 @@ public sealed class RotationCertaintyLocalizer : ILocalizer, IDisposable
             TorchSharp.torch.set_num_threads(this.options.TorchThreads);
         }
         model = Checkpoint.Load(modelMetadataPath, TorchDevices.Select(this.options.Device));
+        if (model.Metadata.Pretext != Pretexts.Rotation)
+        {
+            model.Dispose();
+            throw new ModelException(modelMetadataPath, $"a {model.Metadata.Pretext} model has no rotation head; use it with --method clustering");
+        }
     }
 
     public string Name => "rotation";
@@ -88,14 +92,10 @@ public sealed class RotationCertaintyLocalizer : ILocalizer, IDisposable
 
     public LocalizationResult Localize(IVolumeReader volume, CancellationToken cancellationToken = default)
     {
-        var total = Stopwatch.StartNew();
         var shape = volume.Info.Shape;
-        var sample = VolumeSample.Read(volume, model.Metadata.Preprocessing.SampleSide, options.Limits);
-        var readSeconds = total.Elapsed.TotalSeconds;
-
-        var inference = Stopwatch.StartNew();
-        var evidence = options.Evidence is { } evidenceOptions ? SpecimenEvidence.Find(sample, evidenceOptions) : null;
-        sample = Preprocess.ForPairs(sample, model.Metadata.Preprocessing);
+        var read = ModelSample.Read(volume, model.Metadata.Preprocessing, options.Limits);
+        var sample = read.Sample;
+        var evidence = options.Evidence is { } evidenceOptions ? SpecimenEvidence.Find(read.Raw, evidenceOptions) : null;
         var profiler = new CertaintyProfiler(model, options.BatchSize);
         var decisions = new AxisDecision[3];
         var profiles = new AxisProfile[3];
@@ -109,7 +109,7 @@ public sealed class RotationCertaintyLocalizer : ILocalizer, IDisposable
         }
         var box = new VoxelBox(decisions[0].Range, decisions[1].Range, decisions[2].Range);
         return new LocalizationResult(shape, box, decisions, profiles, Name, ModelSha256,
-            total.Elapsed.TotalSeconds, readSeconds, inference.Elapsed.TotalSeconds);
+            read.Total.Elapsed.TotalSeconds, read.ReadSeconds, read.Inference.Elapsed.TotalSeconds);
     }
 
     private (AxisProfile, AxisDecision) LocalizeAxis(CertaintyProfiler profiler, VolumeSample sample, int axis, int axisLength, CancellationToken cancellationToken)
