@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using TomoCrop.Localization;
 using TomoCrop.Cropping;
 using TomoCrop.Volumes;
 
@@ -59,7 +60,7 @@ internal static class CropCommand
                     {
                         var found = localizer.Localize(reader);
                         voxelBox = found.Box;
-                        localization = LocalizerChoice.ToJson(found);
+                        localization = LocalizationJson.From(found);
                     }
                     finally
                     {

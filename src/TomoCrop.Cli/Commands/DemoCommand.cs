@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using TomoCrop.Localization;
 using TomoCrop.Cropping;
 using TomoCrop.Phantoms;
 using TomoCrop.Reporting.Preview;
@@ -61,7 +62,7 @@ internal static class DemoCommand
                 InputPath = scanPath,
                 OutputPath = Path.Combine(run, "scan.crop.h5"),
                 Box = result.Box,
-                Localization = LocalizerChoice.ToJson(result),
+                Localization = LocalizationJson.From(result),
             });
             Console.WriteLine(CropSummary.Describe(record));
 

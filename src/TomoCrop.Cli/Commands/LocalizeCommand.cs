@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TomoCrop.Localization;
 using TomoCrop.Reporting.Preview;
 using TomoCrop.Volumes;
 
@@ -33,11 +34,11 @@ internal static class LocalizeCommand
             try
             {
                 var result = localizer.Localize(reader);
-                var output = LocalizerChoice.ToJson(result);
+                var output = LocalizationJson.From(result);
                 if (localizer.Name != LocalizerChoice.Classical && !parse.GetValue(baseline))
                 {
                     var classical = LocalizerChoice.Create(LocalizerChoice.Classical, null, "cpu").Localize(reader);
-                    output["baseline"] = LocalizerChoice.ToJson(classical);
+                    output["baseline"] = LocalizationJson.From(classical);
                 }
                 if (parse.GetValue(preview) is { } png)
                 {

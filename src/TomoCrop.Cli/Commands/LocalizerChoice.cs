@@ -1,10 +1,6 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using TomoCrop.Localization;
-using TomoCrop.Localization.Classical;
 using TomoCrop.Localization.Clustering;
-using TomoCrop.Localization.Profiles;
-using TomoCrop.Localization.Rotation;
 using TomoCrop.Models;
 
 namespace TomoCrop.Cli.Commands;
@@ -12,9 +8,9 @@ namespace TomoCrop.Cli.Commands;
 /// <summary>Which localizer a verb uses, from --method/--model/--device; one place for every verb.</summary>
 internal static class LocalizerChoice
 {
-    public const string Rotation = "rotation";
-    public const string Classical = "classical";
-    public const string Clustering = "clustering";
+    public const string Rotation = LocalizerSettings.Rotation;
+    public const string Classical = LocalizerSettings.Classical;
+    public const string Clustering = LocalizerSettings.Clustering;
 
     public static Option<string> Method() => new("--method")
     {
@@ -47,93 +43,28 @@ internal static class LocalizerChoice
 
         public IEnumerable<Option> All => [Rule, Value, MarginVoxels, MarginPercent, Epsilon, MinSamples];
 
-        public ClusteringLocalizerOptions ApplyClustering(ParseResult parse, ClusteringLocalizerOptions defaults)
+        /// <summary><paramref name="settings"/> with the cut and clustering options given on the command line.</summary>
+        public LocalizerSettings ApplyTo(ParseResult parse, LocalizerSettings settings) => settings with
         {
-            var options = defaults with { Cut = Apply(parse, defaults.Cut) };
-            if (parse.GetValue(Epsilon) is { } epsilon) options = options with { Epsilon = epsilon };
-            if (parse.GetValue(MinSamples) is { } minSamples) options = options with { MinSamples = minSamples };
-            return options;
-        }
-
-        public ProfileCutOptions Apply(ParseResult parse, ProfileCutOptions defaults)
-        {
-            var cut = defaults;
-            if (parse.GetValue(Rule) is { } rule)
-            {
-                cut = cut with
-                {
-                    Rule = rule.Trim().ToLowerInvariant() switch
-                    {
-                        "absolute" => ThresholdRule.Absolute,
-                        "fraction" or "fraction-of-max" => ThresholdRule.FractionOfMax,
-                        "otsu" => ThresholdRule.Otsu,
-                        _ => throw new FormatException($"--threshold-rule '{rule}' is not one of absolute, fraction, otsu"),
-                    },
-                };
-            }
-            if (parse.GetValue(Value) is { } value) cut = cut with { Value = value };
-            if (parse.GetValue(MarginVoxels) is { } voxels) cut = cut with { MarginVoxels = voxels };
-            if (parse.GetValue(MarginPercent) is { } percent) cut = cut with { MarginPercent = percent };
-            return cut;
-        }
+            Rule = parse.GetValue(Rule) is { } rule ? LocalizerSettings.ParseRule(rule) : settings.Rule,
+            Threshold = parse.GetValue(Value) ?? settings.Threshold,
+            MarginVoxels = parse.GetValue(MarginVoxels) ?? settings.MarginVoxels,
+            MarginPercent = parse.GetValue(MarginPercent) ?? settings.MarginPercent,
+            ClusterEpsilon = parse.GetValue(Epsilon) ?? settings.ClusterEpsilon,
+            ClusterMinSamples = parse.GetValue(MinSamples) ?? settings.ClusterMinSamples,
+        };
     }
 
-    public static DevicePreference ParseDevice(string text) => text.Trim().ToLowerInvariant() switch
+    /// <summary>The localizer for --method/--model/--device and, when given, the cut options; built by <see cref="LocalizerSettings"/> as the daemon's.</summary>
+    public static ILocalizer Create(string method, string? modelPath, string device, ParseResult? parse = null, CutOptions? cut = null)
     {
-        "auto" => DevicePreference.Auto,
-        "cpu" => DevicePreference.Cpu,
-        "cuda" or "gpu" => DevicePreference.Cuda,
-        _ => throw new FormatException($"--device '{text}' is not one of auto, cpu, cuda"),
-    };
-
-    public static ILocalizer Create(string method, string? modelPath, string device, ParseResult? parse = null, CutOptions? cut = null) =>
-        method.Trim().ToLowerInvariant() switch
+        var settings = new LocalizerSettings
         {
-            Rotation => new RotationCertaintyLocalizer(modelPath ?? ModelCatalog.DefaultModelPath, RotationLocalizerOptions.Default with
-            {
-                Device = ParseDevice(device),
-                Cut = parse is null || cut is null ? RotationLocalizerOptions.Default.Cut : cut.Apply(parse, RotationLocalizerOptions.Default.Cut),
-            }),
-            Clustering => new ClusteringLocalizer(modelPath ?? ModelCatalog.DefaultSortingModelPath,
-                (parse is null || cut is null ? ClusteringLocalizerOptions.Default : cut.ApplyClustering(parse, ClusteringLocalizerOptions.Default)) with
-                {
-                    Device = ParseDevice(device),
-                }),
-            Classical => new ClassicalLocalizer(ClassicalOptions.Default with
-            {
-                Cut = parse is null || cut is null ? ClassicalOptions.Default.Cut : cut.Apply(parse, ClassicalOptions.Default.Cut),
-            }),
-            _ => throw new FormatException($"--method '{method}' is not one of rotation, clustering, classical"),
+            Method = LocalizerSettings.NormaliseMethod(method),
+            ModelPath = modelPath,
+            Device = LocalizerSettings.ParseDevice(device),
         };
-
-    /// <summary>The `localize --json` object: shape, box_zyx, confidence, method, model, seconds (+ timings, reasons).</summary>
-    public static JsonObject ToJson(LocalizationResult result)
-    {
-        var box = new JsonArray();
-        foreach (var range in result.Box.ToJsonArray())
-        {
-            box.Add(new JsonArray(range[0], range[1]));
-        }
-        var confidence = new JsonArray();
-        var reasons = new JsonArray();
-        foreach (var axis in result.Axes)
-        {
-            confidence.Add(Math.Round(axis.Confidence, 4));
-            reasons.Add(axis.Reason);
-        }
-        return new JsonObject
-        {
-            ["shape"] = new JsonArray(result.Shape.Z, result.Shape.Y, result.Shape.X),
-            ["box_zyx"] = box,
-            ["confidence"] = confidence,
-            ["method"] = result.Method,
-            ["model"] = result.ModelSha256,
-            ["seconds"] = Math.Round(result.Seconds, 3),
-            ["read_seconds"] = Math.Round(result.ReadSeconds, 3),
-            ["inference_seconds"] = Math.Round(result.InferenceSeconds, 3),
-            ["kept_full_extent"] = new JsonArray(result.Axes.Select(a => (JsonNode?)a.KeptFullExtent).ToArray()),
-            ["reasons"] = reasons,
-        };
+        return (parse is not null && cut is not null ? cut.ApplyTo(parse, settings) : settings).Create();
     }
 
     public static void Dispose(ILocalizer localizer) => (localizer as IDisposable)?.Dispose();

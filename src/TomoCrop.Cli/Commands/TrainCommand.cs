@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TomoCrop.Localization;
 using TomoCrop.Models;
 using TomoCrop.Training;
 
@@ -38,7 +39,7 @@ internal static class TrainCommand
                 Architecture = parse.GetValue(architecture)!,
                 ResumeFrom = parse.GetValue(resume),
                 TorchThreads = parse.GetValue(threads),
-                Device = LocalizerChoice.ParseDevice(parse.GetValue(device)!),
+                Device = LocalizerSettings.ParseDevice(parse.GetValue(device)!),
                 Command = "tomocrop " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };
             var progress = new SynchronousProgress<TrainingProgress>(p => Console.WriteLine(

@@ -214,7 +214,7 @@ public sealed class VolumeProcessor
             OutputDatasetPath = _output.Hdf5Dataset,
             Limits = _limits,
             VerifyFromStorage = _output.VerifyFromStorage,
-            Localization = LocalizationJson(found),
+            Localization = LocalizationJson.From(found),
             OnProgress = progress =>
             {
                 _health.WorkerBeat(worker);
@@ -412,15 +412,5 @@ public sealed class VolumeProcessor
     {
         VolumeException or IOException or UnauthorizedAccessException => e.Message.ReplaceLineEndings(" "),
         _ => $"{e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}",
-    };
-
-    private static JsonObject LocalizationJson(LocalizationResult found) => new()
-    {
-        ["method"] = found.Method,
-        ["model"] = found.ModelSha256,
-        ["confidence"] = new JsonArray(found.Confidence.Select(c => (JsonNode?)Math.Round(c, 4)).ToArray()),
-        ["kept_full_extent"] = new JsonArray(found.Axes.Select(a => (JsonNode?)a.KeptFullExtent).ToArray()),
-        ["reasons"] = new JsonArray(found.Axes.Select(a => (JsonNode?)a.Reason).ToArray()),
-        ["seconds"] = Math.Round(found.Seconds, 3),
     };
 }
