@@ -154,12 +154,12 @@ public sealed class DaemonEndToEndTests
     public void SIGTERM_during_a_crop_abandons_it_cleanly_within_the_stop_timeout_and_the_next_start_finishes_it()
     {
         using var run = new DaemonRun();
-        // Reads paced at 4 MiB/s: copying and verifying the ~25 MB box take several seconds each on any machine,
+        // Reads paced at 2 MiB/s: copying and verifying the ~8 MB box take several seconds each on any machine,
         // far beyond the 1 s stop timeout.
         var shape = new VolumeShape(128, 256, 256);
         var volume = Path.Combine(run.Watch, "long.h5");
-        Specimens.Write(volume, VolumeFormat.Hdf5, shape, new VoxelBox(new(10, 118), new(20, 236), new(20, 236)));
-        string[] slow = ["Io:MaxBufferMiB=8", "Io:MaxReadMiBPerSecond=4", "Output:VerifyFromStorage=true", "Output:Preview=false", "Processing:StopTimeoutSeconds=1"];
+        Specimens.Write(volume, VolumeFormat.Hdf5, shape, new VoxelBox(new(24, 104), new(48, 208), new(48, 208)));
+        string[] slow = ["Io:MaxBufferMiB=8", "Io:MaxReadMiBPerSecond=2", "Output:VerifyFromStorage=true", "Output:Preview=false", "Processing:StopTimeoutSeconds=1"];
 
         run.Start(1, null, slow);
         run.WaitUntil(() => run.Stage(volume) == "cropping", "the crop under way", timeoutSeconds: 120);
