@@ -14,6 +14,13 @@ namespace TomoCrop.Localization;
 /// <param name="Raw">The subsample as read, before holder suppression (classical specimen evidence works on it).</param>
 public sealed record ModelSample(VolumeSample Sample, Stopwatch Total, double ReadSeconds, Stopwatch Inference, VolumeSample Raw)
 {
+    /// <summary>Total, read and inference seconds so far, inference taken first so total ≥ read + inference always holds.</summary>
+    public (double Total, double Read, double Inference) Seconds()
+    {
+        var inference = Inference.Elapsed.TotalSeconds;
+        return (Total.Elapsed.TotalSeconds, ReadSeconds, inference);
+    }
+
     public static ModelSample Read(IVolumeReader volume, PairPreprocessing settings, IoLimits limits)
     {
         var total = Stopwatch.StartNew();

@@ -1,3 +1,4 @@
+using TomoCrop.Localization.Evidence;
 using TomoCrop.Localization.Profiles;
 using TomoCrop.Models;
 using TomoCrop.Volumes;
@@ -51,6 +52,17 @@ public sealed record ClusteringLocalizerOptions
         MarginVoxels = 12,
         MarginPercent = 5.0,
     };
+
+    /// <summary>
+    /// Classical specimen evidence (<see cref="SpecimenEvidence"/>) the box never goes below: the clustering missed part
+    /// of an out-of-view embryo on a check set, and cropped empty holders; with it, no evidence keeps the scan whole
+    /// and the box always covers what is denser than the holder. Null turns it off.
+    /// </summary>
+    public EvidenceOptions? Evidence { get; init; } = EvidenceOptions.Default;
+
+    public int EvidenceMarginVoxels { get; init; } = 6;
+
+    public double EvidenceMarginPercent { get; init; } = 5.0;
 
     /// <summary>When set, this classifier labels the superpixels instead of DBSCAN (the paper's fast path).</summary>
     public LinearProbe? Probe { get; init; }
@@ -131,15 +143,21 @@ public sealed class ClusteringLocalizer : ILocalizer, IDisposable
         }
 
         var clearObject = isObject.Count(o => o) >= options.MinObjectFraction * isObject.Length;
+        var evidence = options.Evidence is { } evidenceOptions ? SpecimenEvidence.Find(read.Raw, evidenceOptions) : null;
         var decisions = new AxisDecision[3];
         var profiles = new AxisProfile[3];
         for (var axis = 0; axis < 3; axis++)
         {
             (profiles[axis], decisions[axis]) = Decide(superpixels, isObject, axis, sample.Stride, shape[axis], clearObject);
+            if (evidence is not null)
+            {
+                decisions[axis] = SpecimenEvidence.Cover(decisions[axis], evidence, axis, shape[axis], options.EvidenceMarginVoxels, options.EvidenceMarginPercent);
+            }
         }
         var box = new VoxelBox(decisions[0].Range, decisions[1].Range, decisions[2].Range);
+        var seconds = read.Seconds();
         var result = new LocalizationResult(shape, box, decisions, profiles, Name, ModelSha256,
-            read.Total.Elapsed.TotalSeconds, read.ReadSeconds, read.Inference.Elapsed.TotalSeconds);
+            seconds.Total, seconds.Read, seconds.Inference);
         return new ClusteringAnalysis(result, superpixels, features, isObject, clusters);
     }
 

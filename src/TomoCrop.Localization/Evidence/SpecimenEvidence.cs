@@ -57,6 +57,34 @@ public static class SpecimenEvidence
         new(new AxisRange(0, axisLength), Math.Min(decision.Confidence, 0.5), true,
             $"no specimen evidence above the holder: kept whole (was: {decision.Reason})");
 
+    /// <summary>
+    /// <paramref name="decision"/> widened so it holds the evidence plus a margin (and reaches a border the evidence
+    /// reaches): for a localizer whose own signal may miss part of a specimen, classical evidence is a floor the box
+    /// never goes below. No evidence anywhere keeps the axis whole, as for the rotation localizer.
+    /// </summary>
+    public static AxisDecision Cover(AxisDecision decision, EvidenceResult evidence, int axis, int axisLength, int marginVoxels, double marginPercent)
+    {
+        if (evidence.Box is not { } box)
+        {
+            return NothingFound(decision, axisLength);
+        }
+        if (decision.KeptFullExtent)
+        {
+            return decision;
+        }
+        var found = box[axis];
+        var margin = marginVoxels + (int)Math.Ceiling(marginPercent / 100.0 * found.Length);
+        var (lowBorder, highBorder) = evidence.NearBorders(axis, axisLength);
+        var start = lowBorder ? 0 : Math.Min(decision.Range.Start, Math.Max(0, found.Start - margin));
+        var stop = highBorder ? axisLength : Math.Max(decision.Range.Stop, Math.Min(axisLength, found.Stop + margin));
+        var range = new AxisRange(start, stop);
+        return range == decision.Range
+            ? decision
+            : new AxisDecision(range, decision.Confidence, range == new AxisRange(0, axisLength),
+                string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{decision.Reason}; widened to the evidence at {found.Start}:{found.Stop} (margin {margin}) -> {start}:{stop}"));
+    }
+
     public static EvidenceResult Find(VolumeSample sample, EvidenceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(sample);

@@ -108,8 +108,9 @@ public sealed class RotationCertaintyLocalizer : ILocalizer, IDisposable
             }
         }
         var box = new VoxelBox(decisions[0].Range, decisions[1].Range, decisions[2].Range);
+        var seconds = read.Seconds();
         return new LocalizationResult(shape, box, decisions, profiles, Name, ModelSha256,
-            read.Total.Elapsed.TotalSeconds, read.ReadSeconds, read.Inference.Elapsed.TotalSeconds);
+            seconds.Total, seconds.Read, seconds.Inference);
     }
 
     private (AxisProfile, AxisDecision) LocalizeAxis(CertaintyProfiler profiler, VolumeSample sample, int axis, int axisLength, CancellationToken cancellationToken)

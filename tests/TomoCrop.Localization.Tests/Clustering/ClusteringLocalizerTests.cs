@@ -38,6 +38,27 @@ public class ClusteringLocalizerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Specimens_running_out_of_view_are_kept_whole()
+    {
+        using var temp = new TempDirectory();
+        var manifest = PhantomManifest.Load(PhantomSet.Generate(temp.Path, 2, seed: 4041, new PhantomSetOptions
+        {
+            Shapes = [new VolumeShape(96, 96, 96)],
+            Kinds = [SpecimenKind.Fish, SpecimenKind.Embryo],
+            Variants = [PhantomVariant.OutOfView],
+        }));
+        using var localizer = new ClusteringLocalizer(ModelCatalog.DefaultSortingModelPath,
+            ClusteringLocalizerOptions.Default with { Device = DevicePreference.Cpu });
+        foreach (var phantom in manifest.Cases)
+        {
+            using var reader = VolumeIO.Open(phantom.Path);
+            var result = localizer.Localize(reader);
+            output.WriteLine($"{phantom.Variant}: truth {phantom.Box}, box {result.Box}; " + string.Join("; ", result.Axes.Select(a => a.Reason)));
+            Assert.True(result.Box.Contains(phantom.Box!.Value), $"{phantom.Variant}: box {result.Box} must contain the specimen {phantom.Box}");
+        }
+    }
+
+    [Fact]
     public void Clustering_is_a_method_of_the_settings_and_builds_its_localizer()
     {
         Assert.Contains(LocalizerSettings.Clustering, LocalizerSettings.Methods);
