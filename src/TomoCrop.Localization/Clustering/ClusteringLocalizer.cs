@@ -60,10 +60,6 @@ public sealed record ClusteringLocalizerOptions
     /// </summary>
     public EvidenceOptions? Evidence { get; init; } = EvidenceOptions.Default;
 
-    public int EvidenceMarginVoxels { get; init; } = 6;
-
-    public double EvidenceMarginPercent { get; init; } = 5.0;
-
     /// <summary>When set, this classifier labels the superpixels instead of DBSCAN (the paper's fast path).</summary>
     public LinearProbe? Probe { get; init; }
 
@@ -151,7 +147,7 @@ public sealed class ClusteringLocalizer : ILocalizer, IDisposable
             (profiles[axis], decisions[axis]) = Decide(superpixels, isObject, axis, sample.Stride, shape[axis], clearObject);
             if (evidence is not null)
             {
-                decisions[axis] = SpecimenEvidence.Cover(decisions[axis], evidence, axis, shape[axis], options.EvidenceMarginVoxels, options.EvidenceMarginPercent);
+                decisions[axis] = SpecimenEvidence.Cover(decisions[axis], evidence, axis, shape[axis], options.Evidence!);
             }
         }
         var box = new VoxelBox(decisions[0].Range, decisions[1].Range, decisions[2].Range);

@@ -25,6 +25,13 @@ public sealed record EvidenceOptions
 
     /// <summary>Components smaller than this fraction of the largest specimen candidate are debris.</summary>
     public double MinRelativeSize { get; init; } = 0.02;
+
+    /// <summary>Margin around the evidence when a localizer uses it for a face: voxels plus a percentage of its extent.</summary>
+    public int MarginVoxels { get; init; } = 6;
+
+    public double MarginPercent { get; init; } = 5.0;
+
+    public int Margin(int extent) => MarginVoxels + (int)Math.Ceiling(MarginPercent / 100.0 * extent);
 }
 
 /// <summary>Where the volume holds something denser than the holder's symmetric image; null box when nothing does.</summary>
@@ -62,7 +69,7 @@ public static class SpecimenEvidence
     /// reaches): for a localizer whose own signal may miss part of a specimen, classical evidence is a floor the box
     /// never goes below. No evidence anywhere keeps the axis whole, as for the rotation localizer.
     /// </summary>
-    public static AxisDecision Cover(AxisDecision decision, EvidenceResult evidence, int axis, int axisLength, int marginVoxels, double marginPercent)
+    public static AxisDecision Cover(AxisDecision decision, EvidenceResult evidence, int axis, int axisLength, EvidenceOptions options)
     {
         if (evidence.Box is not { } box)
         {
@@ -73,7 +80,7 @@ public static class SpecimenEvidence
             return decision;
         }
         var found = box[axis];
-        var margin = marginVoxels + (int)Math.Ceiling(marginPercent / 100.0 * found.Length);
+        var margin = options.Margin(found.Length);
         var (lowBorder, highBorder) = evidence.NearBorders(axis, axisLength);
         var start = lowBorder ? 0 : Math.Min(decision.Range.Start, Math.Max(0, found.Start - margin));
         var stop = highBorder ? axisLength : Math.Max(decision.Range.Stop, Math.Min(axisLength, found.Stop + margin));

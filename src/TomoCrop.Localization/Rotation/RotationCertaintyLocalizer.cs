@@ -33,11 +33,6 @@ public sealed record RotationLocalizerOptions
     /// </summary>
     public EvidenceOptions? Evidence { get; init; } = EvidenceOptions.Default;
 
-    /// <summary>Margin added to the evidence box on each side (voxels, plus a percentage of its extent).</summary>
-    public int EvidenceMarginVoxels { get; init; } = 6;
-
-    public double EvidenceMarginPercent { get; init; } = 5.0;
-
     /// <summary>Coarse pass: every k-th slice of the in-memory subsample.</summary>
     public int CoarseStep { get; init; } = 2;
 
@@ -181,7 +176,7 @@ public sealed class RotationCertaintyLocalizer : ILocalizer, IDisposable
             return decision;
         }
         var found = box[axis];
-        var margin = options.EvidenceMarginVoxels + (int)Math.Ceiling(options.EvidenceMarginPercent / 100.0 * found.Length);
+        var margin = options.Evidence!.Margin(found.Length);
         var widened = new AxisRange(Math.Max(0, found.Start - margin), Math.Min(axisLength, found.Stop + margin));
         // A side the certainty kept to the border (the object reaches it, or the cut would be a sliver) stays there:
         // a specimen filling the view fills the holder's shells too and leaves no evidence near that border.

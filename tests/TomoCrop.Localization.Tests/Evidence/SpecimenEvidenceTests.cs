@@ -95,22 +95,22 @@ public class SpecimenEvidenceTests
         var evidence = new EvidenceResult(new VoxelBox(new(0, 192), new(0, 192), new(70, 175)), 1000, 1, 0.1, 2);
 
         // Margin 6 + ceil(5 % of 105) = 12 on each side of the evidence 70:175, never narrower than the decision.
-        var covered = SpecimenEvidence.Cover(decision, evidence, axis: 2, axisLength: 192, marginVoxels: 6, marginPercent: 5);
+        var covered = SpecimenEvidence.Cover(decision, evidence, axis: 2, axisLength: 192, EvidenceOptions.Default);
         Assert.Equal(new AxisRange(58, 187), covered.Range);
         Assert.False(covered.KeptFullExtent);
         Assert.Contains("widened to the evidence", covered.Reason);
 
         // Evidence inside the decision changes nothing.
         var inside = new EvidenceResult(new VoxelBox(new(0, 192), new(0, 192), new(130, 150)), 10, 1, 0.1, 2);
-        Assert.Same(decision, SpecimenEvidence.Cover(decision, inside, 2, 192, 6, 5));
+        Assert.Same(decision, SpecimenEvidence.Cover(decision, inside, 2, 192, EvidenceOptions.Default));
 
         // Evidence near a border takes the box to it.
         var atBorder = new EvidenceResult(new VoxelBox(new(0, 192), new(0, 192), new(120, 189)), 10, 1, 0.1, 2);
-        Assert.Equal(new AxisRange(110, 192), SpecimenEvidence.Cover(decision, atBorder, 2, 192, 6, 5).Range); // 120 - (6 + ceil(3.45))
+        Assert.Equal(new AxisRange(110, 192), SpecimenEvidence.Cover(decision, atBorder, 2, 192, EvidenceOptions.Default).Range); // 120 - (6 + ceil(3.45))
 
         // No evidence at all: the whole axis.
         var none = new EvidenceResult(null, 0, 0, 0.1, 2);
-        var whole = SpecimenEvidence.Cover(decision, none, 2, 192, 6, 5);
+        var whole = SpecimenEvidence.Cover(decision, none, 2, 192, EvidenceOptions.Default);
         Assert.Equal(new AxisRange(0, 192), whole.Range);
         Assert.True(whole.KeptFullExtent);
     }
