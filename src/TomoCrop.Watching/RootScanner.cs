@@ -218,6 +218,9 @@ public sealed class RootScanner
             catch (VolumeException e)
             {
                 _logger.LogDebug("Watch root {Root}: {Path} is not a volume: {Problem}", _root.Name, file.FullName, e.Problem);
+                // Could not open it now (a writer's lock, permissions being fixed): not a verdict on the file, ask
+                // again at the next scan even if its size and mtime stay as they are.
+                _inconclusive = e.InnerException is IOException or UnauthorizedAccessException;
                 return null;
             }
         });
@@ -258,11 +261,19 @@ public sealed class RootScanner
         }
         if (!_verdicts.TryGetValue(key, out var verdict) || verdict with { Format = null } != unchanged)
         {
+            _inconclusive = false;
             verdict = unchanged with { Format = decide() };
+            if (_inconclusive)
+            {
+                return verdict.Format;
+            }
         }
         _nextVerdicts[key] = verdict;
         return verdict.Format;
     }
+
+    /// <summary>Set by a decision that could not look at the file; such an answer is not remembered.</summary>
+    private bool _inconclusive;
 
     private readonly record struct FormatVerdict(long Length, DateTime ModifiedUtc, VolumeFormat? Format);
 }

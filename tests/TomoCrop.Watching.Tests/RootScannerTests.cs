@@ -154,6 +154,19 @@ public sealed class RootScannerTests : WatchFixture
     }
 
     [Fact]
+    public void A_file_locked_by_its_writer_is_asked_again_once_the_lock_is_gone_though_size_and_mtime_did_not_change()
+    {
+        var data = WriteVolume("scan.h5", VolumeFormat.Hdf5);
+        var scanner = new RootScanner(RootOptions(), new CompletionOptions());
+        using (new FileStream(data, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            // .NET's exclusive open (an advisory lock on Linux) makes the scanner's open fail while it is held.
+            Assert.Empty(scanner.Scan());
+        }
+        Assert.Equal(["scan.h5"], scanner.Scan().Select(c => c.RelativePath));
+    }
+
+    [Fact]
     public void Symbolic_links_are_not_followed_so_a_loop_or_a_link_out_of_the_root_finds_nothing_twice()
     {
         WriteVolume("a/scan.h5", VolumeFormat.Hdf5);
