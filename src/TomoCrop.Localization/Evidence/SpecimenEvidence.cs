@@ -31,6 +31,12 @@ public sealed record EvidenceOptions
 
     public double MarginPercent { get; init; } = 5.0;
 
+    /// <summary>
+    /// A slice's shells around the rotation axis count as filled when their level rises this many voxel-noise sigmas
+    /// above the same shells' median level over all slices (<see cref="EvidenceResult.Box"/> then covers them).
+    /// </summary>
+    public double FilledSigmas { get; init; } = 0.5;
+
     public int Margin(int extent) => MarginVoxels + (int)Math.Ceiling(MarginPercent / 100.0 * extent);
 }
 
@@ -41,6 +47,19 @@ public sealed record EvidenceOptions
 /// <param name="Stride">Input voxels between sample voxels.</param>
 public sealed record EvidenceResult(VoxelBox? Box, long Voxels, int Components, double Noise, int Stride)
 {
+    /// <summary>
+    /// Slices where something fills the holder's shells out from the rotation axis (z span, and the filled disc's
+    /// extent in y and x), or null. Already inside <see cref="Box"/>; kept apart for the record and the tests.
+    /// </summary>
+    public VoxelBox? Filled { get; init; }
+
+    /// <summary>
+    /// The field of view cuts through something as dense as the slice's interior (a specimen larger than the view, a
+    /// tube as wide as it, or no holder edge at all): then nothing tells where the object ends in y and x, and
+    /// <see cref="Box"/> spans both whole.
+    /// </summary>
+    public bool Truncated { get; init; }
+
     /// <summary>Does the evidence reach within two sample voxels of the lower (upper) border of <paramref name="axis"/>?</summary>
     public (bool Low, bool High) NearBorders(int axis, int axisLength) => Box is { } box
         ? (box[axis].Start <= 2 * Stride, box[axis].Stop >= axisLength - (2 * Stride))
@@ -92,12 +111,54 @@ public static class SpecimenEvidence
                     $"{decision.Reason}; widened to the evidence at {found.Start}:{found.Stop} (margin {margin}) -> {start}:{stop}"));
     }
 
+    /// <summary>
+    /// A learned localizer's range combined with the evidence box plus margins. Where it cropped a side, the tighter
+    /// of the two is kept; where it kept a side to the border (no clear object on the axis, an object reaching that
+    /// border, or a sliver not worth cutting) the evidence decides that side: the certainty of a real scan is noisy
+    /// near its ends, while the evidence also covers what could hide from it — slices where a specimen fills the
+    /// holder's shells (<see cref="EvidenceResult.Filled"/>) and anything dense at a border, which keeps that side
+    /// to the border. Where the view cuts through the object (<see cref="EvidenceResult.Truncated"/>) sides kept to
+    /// the border stay there. No evidence anywhere means an empty holder (or a specimen filling the view): the whole axis is
+    /// kept, as lossless-first asks.
+    /// </summary>
+    public static AxisDecision Narrow(AxisDecision decision, EvidenceResult evidence, int axis, int axisLength, EvidenceOptions options)
+    {
+        var full = new AxisRange(0, axisLength);
+        if (evidence.Box is not { } box)
+        {
+            return NothingFound(decision, axisLength);
+        }
+        var found = box[axis];
+        var margin = options.Margin(found.Length);
+        var widened = new AxisRange(Math.Max(0, found.Start - margin), Math.Min(axisLength, found.Stop + margin));
+        // Where the view cuts through the object, a specimen filling it may hide from the evidence anywhere (a fish
+        // filling the view showed evidence in only two thirds of its slices): sides kept to the border stay there.
+        var decidesBorderSides = !evidence.Truncated;
+        var start = decision.Range.Start == 0 ? (decidesBorderSides ? widened.Start : 0) : Math.Max(decision.Range.Start, widened.Start);
+        var stop = decision.Range.Stop == axisLength ? (decidesBorderSides ? widened.Stop : axisLength) : Math.Min(decision.Range.Stop, widened.Stop);
+        if (start >= stop)
+        {
+            // The two disagree completely: keep both.
+            start = Math.Min(decision.Range.Start, widened.Start);
+            stop = Math.Max(decision.Range.Stop, widened.Stop);
+        }
+        var (lowBorder, highBorder) = evidence.NearBorders(axis, axisLength);
+        start = lowBorder ? 0 : start;
+        stop = highBorder ? axisLength : stop;
+        var range = new AxisRange(start, stop);
+        return new AxisDecision(range, decision.Confidence, range == full,
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{decision.Reason}; evidence at {found.Start}:{found.Stop} (margin {margin}) -> {start}:{stop}"));
+    }
+
     public static EvidenceResult Find(VolumeSample sample, EvidenceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(sample);
         options ??= EvidenceOptions.Default;
         var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
-        var residual = WithoutShells(sample, options.ShellQuantile);
+        var holder = HolderLevels(sample, options.ShellQuantile);
+        var residual = WithoutShells(sample, holder);
+        var filled = FilledSlices(sample, holder, residual, options);
+        var truncated = IsTruncated(sample, holder, residual);
         var smooth = BoxMean3(residual, nz, ny, nx);
 
         // Background centre and spread of the smoothed residual: most voxels are background, and the lower half of
@@ -105,18 +166,18 @@ public static class SpecimenEvidence
         var sorted = smooth.Where(float.IsFinite).ToArray();
         if (sorted.Length < 64)
         {
-            return new EvidenceResult(null, 0, 0, double.NaN, sample.Stride);
+            return new EvidenceResult(null, 0, 0, double.NaN, sample.Stride) { Filled = filled, Truncated = truncated };
         }
         Array.Sort(sorted);
         double Quantile(double q) => sorted[(int)Math.Clamp(Math.Round(q * (sorted.Length - 1)), 0, sorted.Length - 1)];
         var centre = Quantile(0.5);
-        var sigma = (centre - Quantile(0.25)) / 0.6745;
+        // A floor for noise-free data (or a quiet exterior making up half the volume); the shells' own noise rules.
+        var sigma = Math.Max((centre - Quantile(0.25)) / 0.6745, 1e-6 * (sorted[^1] - sorted[0]));
         if (!(sigma > 0))
         {
-            return new EvidenceResult(null, 0, 0, sigma, sample.Stride);
+            return new EvidenceResult(null, 0, 0, sigma, sample.Stride) { Filled = filled, Truncated = truncated };
         }
-        var grow = centre + options.GrowSigmas * sigma;
-        var seed = centre + options.SeedSigmas * sigma;
+        var (grow, seed) = ShellThresholds(smooth, sample, centre, sigma, options);
 
         var visited = new bool[smooth.Length];
         var stack = new Stack<int>();
@@ -128,7 +189,7 @@ public static class SpecimenEvidence
         var largest = 0;
         for (var start = 0; start < smooth.Length; start++)
         {
-            if (visited[start] || !(smooth[start] >= seed))
+            if (visited[start] || !(smooth[start] >= seed[start % (ny * nx)]))
             {
                 continue;
             }
@@ -150,7 +211,7 @@ public static class SpecimenEvidence
                         continue;
                     }
                     var j = ((zz * ny) + yy) * nx + xx;
-                    if (!visited[j] && smooth[j] >= grow)
+                    if (!visited[j] && smooth[j] >= grow[j % (ny * nx)])
                     {
                         visited[j] = true;
                         stack.Push(j);
@@ -189,13 +250,17 @@ public static class SpecimenEvidence
         }
         if (components == 0)
         {
-            return new EvidenceResult(null, 0, 0, sigma, sample.Stride);
+            return new EvidenceResult(filled is { } lateral && truncated ? lateral with { Y = new(0, sample.SourceShape.Y), X = new(0, sample.SourceShape.X) } : filled,
+                0, 0, sigma, sample.Stride) { Filled = filled, Truncated = truncated };
         }
         // A sample voxel stands for the input voxels up to one stride on either side.
         var source = sample.SourceShape;
         var stride = sample.Stride;
         AxisRange Range(int a) => new(Math.Max(0, (low[a] - 1) * stride + 1), Math.Min(source[a], (high[a] + 1) * stride));
-        return new EvidenceResult(new VoxelBox(Range(0), Range(1), Range(2)), kept, components, sigma, stride);
+        var box = truncated
+            ? new VoxelBox(Range(0), new(0, source.Y), new(0, source.X))
+            : new VoxelBox(Range(0), Range(1), Range(2));
+        return new EvidenceResult(filled is { } f ? Union(box, f) : box, kept, components, sigma, stride) { Filled = filled, Truncated = truncated };
     }
 
     /// <summary>
@@ -264,6 +329,219 @@ public static class SpecimenEvidence
         return Annulus(minRadius, maxRadius) || thin || slicesAnnular;
     }
 
+    /// <summary>
+    /// Grow and seed levels per in-plane pixel, from the noise of its one-voxel radial shell over all slices: noise
+    /// differs by radius (a masked or noise-free exterior beside a noisy medium, FBP noise rising towards the
+    /// edge), and one volume-wide sigma taken mostly from a quiet exterior would light up the whole medium. Estimated
+    /// from the median and lower quartile, which a specimen in under half of a shell and air (bubbles, a tube's end) in
+    /// under a quarter leave alone; never below the volume-wide figures.
+    /// </summary>
+    private static (float[] Grow, float[] Seed) ShellThresholds(float[] smooth, VolumeSample sample, double centre, double sigma, EvidenceOptions options)
+    {
+        var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
+        var plane = ny * nx;
+        var cy = (sample.SourceShape.Y - 1) / 2.0 / sample.Stride;
+        var cx = (sample.SourceShape.X - 1) / 2.0 / sample.Stride;
+        var radius = new int[plane];
+        for (var y = 0; y < ny; y++)
+        for (var x = 0; x < nx; x++)
+        {
+            radius[y * nx + x] = (int)Math.Sqrt(((y - cy) * (y - cy)) + ((x - cx) * (x - cx)));
+        }
+        var shells = radius.Max() + 1;
+        var members = new List<int>[shells];
+        for (var r = 0; r < shells; r++)
+        {
+            members[r] = [];
+        }
+        for (var p = 0; p < plane; p++)
+        {
+            members[radius[p]].Add(p);
+        }
+        var grow = new float[plane];
+        var seed = new float[plane];
+        var values = new List<float>();
+        for (var r = 0; r < shells; r++)
+        {
+            values.Clear();
+            var step = Math.Max(1, members[r].Count * nz / 20000);
+            for (var i = 0; i < members[r].Count * nz; i += step)
+            {
+                var v = smooth[(i / members[r].Count * plane) + members[r][i % members[r].Count]];
+                if (float.IsFinite(v))
+                {
+                    values.Add(v);
+                }
+            }
+            double shellCentre = centre, shellSigma = sigma;
+            if (values.Count >= 64)
+            {
+                values.Sort();
+                double Quantile(double q) => values[(int)Math.Round(q * (values.Count - 1))];
+                shellSigma = Math.Max(sigma, (Quantile(0.5) - Quantile(0.25)) / 0.6745);
+                shellCentre = Math.Max(centre, Quantile(0.5));
+            }
+            foreach (var p in members[r])
+            {
+                grow[p] = (float)(shellCentre + (options.GrowSigmas * shellSigma));
+                seed[p] = (float)(shellCentre + (options.SeedSigmas * shellSigma));
+            }
+        }
+        return (grow, seed);
+    }
+
+    private static VoxelBox Union(VoxelBox a, VoxelBox b) => new(
+        new(Math.Min(a.Z.Start, b.Z.Start), Math.Max(a.Z.Stop, b.Z.Stop)),
+        new(Math.Min(a.Y.Start, b.Y.Start), Math.Max(a.Y.Stop, b.Y.Stop)),
+        new(Math.Min(a.X.Start, b.X.Start), Math.Max(a.X.Stop, b.X.Stop)));
+
+    /// <summary>Radius around the rotation axis, as a fraction of the slice's half side, whose shells decide "filled".</summary>
+    private const double AxisRadiusFraction = 0.08;
+
+    /// <summary>
+    /// Where a specimen fills the holder's shells around the rotation axis it lifts their (low-quantile) level to its
+    /// own and hides from the residual: a large specimen centred on the axis would leave evidence only at its rim, or
+    /// none. Such slices show as a rise of the shells nearest the axis above those shells' median level over all
+    /// slices. Runs of them thicker than a tube bottom or medium surface (<see cref="IsHolderLike"/>'s thin rule) are
+    /// returned as a box: their z span, and in y and x the disc out to the farthest radius still risen in any of them.
+    /// </summary>
+    private static VoxelBox? FilledSlices(VolumeSample sample, HolderModel holder, float[] residual, EvidenceOptions options)
+    {
+        var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
+        var levels = holder.Levels;
+        var bins = levels[0].Length;
+        var noise = LowerHalfSigma(residual);
+        if (nz < 3 || !(noise > 0))
+        {
+            return null;
+        }
+        var threshold = options.FilledSigmas * noise;
+        var median = new float[bins];
+        var column = new float[nz];
+        for (var b = 0; b < bins; b++)
+        {
+            for (var z = 0; z < nz; z++)
+            {
+                column[z] = levels[z][b];
+            }
+            Array.Sort(column);
+            median[b] = column[nz / 2];
+        }
+        var axisBins = Math.Min(bins, BinsPerVoxel * Math.Max(3, (int)(AxisRadiusFraction * Math.Min(ny, nx) / 2)));
+        var rise = new float[axisBins];
+        var risen = new bool[nz];
+        for (var z = 0; z < nz; z++)
+        {
+            for (var b = 0; b < axisBins; b++)
+            {
+                rise[b] = levels[z][b] - median[b];
+            }
+            Array.Sort(rise);
+            risen[z] = rise[axisBins / 2] >= threshold;
+        }
+        int low = int.MaxValue, high = -1, radiusBins = 0;
+        var thin = (2 * ShellWindow(nz)) + 3;
+        for (var z = 0; z < nz; z++)
+        {
+            if (!risen[z])
+            {
+                continue;
+            }
+            var first = z;
+            while (z + 1 < nz && risen[z + 1])
+            {
+                z++;
+            }
+            if (z - first + 1 <= thin)
+            {
+                continue;
+            }
+            (low, high) = (Math.Min(low, first), Math.Max(high, z));
+            for (var k = first; k <= z; k++)
+            {
+                // Out from the axis while the shells stay risen (a one-voxel dip tolerated).
+                var b = 0;
+                while (b + BinsPerVoxel < bins && Math.Max(levels[k][b] - median[b], levels[k][b + BinsPerVoxel] - median[b + BinsPerVoxel]) >= threshold)
+                {
+                    b++;
+                }
+                radiusBins = Math.Max(radiusBins, b + BinsPerVoxel);
+            }
+        }
+        if (high < 0)
+        {
+            return null;
+        }
+        // A run's end slices pool medium slices into their levels and fall below the threshold: widen by that window.
+        var window = ShellWindow(nz);
+        (low, high) = (Math.Max(0, low - window), Math.Min(nz - 1, high + window));
+        var stride = sample.Stride;
+        var source = sample.SourceShape;
+        var radius = (double)radiusBins / BinsPerVoxel * stride;
+        AxisRange Disc(int length) => new(
+            Math.Max(0, (int)Math.Floor(((length - 1) / 2.0) - radius - stride)),
+            Math.Min(length, (int)Math.Ceiling(((length - 1) / 2.0) + radius + stride) + 1));
+        return new VoxelBox(
+            new(Math.Max(0, (low - 1) * stride + 1), Math.Min(source.Z, (high + 1) * stride)),
+            Disc(source.Y), Disc(source.X));
+    }
+
+    /// <summary>
+    /// In a holder scan the rim of the field of view is air (or a faint tube edge): darker than the slice's interior.
+    /// Where, in at least half the slices, the outermost full shells are within one noise sigma of the interior's level
+    /// or above it, the view cuts through the object (or there is nothing but air): lateral evidence is not trusted.
+    /// </summary>
+    private static bool IsTruncated(VolumeSample sample, HolderModel holder, float[] residual)
+    {
+        var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
+        var rim = (Math.Min(ny, nx) / 2) - 1;
+        var noise = LowerHalfSigma(residual);
+        if (rim < 8 || !(noise > 0))
+        {
+            return true;
+        }
+        var bins = holder.Levels[0].Length;
+        var outer = new List<float>();
+        var inner = new List<float>();
+        static float Median(List<float> values)
+        {
+            values.Sort();
+            return values[values.Count / 2];
+        }
+        var cut = 0;
+        for (var z = 0; z < nz; z++)
+        {
+            outer.Clear();
+            inner.Clear();
+            for (var b = 0; b < Math.Min(bins, BinsPerVoxel * rim); b++)
+            {
+                (b >= BinsPerVoxel * (rim - 3) ? outer : b < BinsPerVoxel * rim / 2 ? inner : null)?.Add(holder.Levels[z][b]);
+            }
+            cut += Median(outer) >= Median(inner) - noise ? 1 : 0;
+        }
+        return 2 * cut >= nz;
+    }
+
+    /// <summary>Robust sigma from the lower half of the values (median − lower quartile), which the denser specimen leaves alone.</summary>
+    private static double LowerHalfSigma(float[] values)
+    {
+        var step = Math.Max(1, values.Length / (1 << 20));
+        var sorted = new List<float>(values.Length / step + 1);
+        for (var i = 0; i < values.Length; i += step)
+        {
+            if (float.IsFinite(values[i]))
+            {
+                sorted.Add(values[i]);
+            }
+        }
+        if (sorted.Count < 16)
+        {
+            return double.NaN;
+        }
+        sorted.Sort();
+        return (sorted[sorted.Count / 2] - sorted[sorted.Count / 4]) / 0.6745;
+    }
+
     /// <summary>Slices on either side pooled into an axial slice's shell levels.</summary>
     private static int ShellWindow(int nz) => Math.Max(2, (nz + 31) / 32);
 
@@ -292,7 +570,26 @@ public static class SpecimenEvidence
     /// its quarter-voxel radial shell over a window of axial slices, maximised over shells within half a voxel, so a sharp wall edge,
     /// whose pixels sit at slightly different radii, does not print itself as a bright ring.
     /// </summary>
-    public static float[] WithoutShells(VolumeSample sample, double quantile)
+    public static float[] WithoutShells(VolumeSample sample, double quantile) => WithoutShells(sample, HolderLevels(sample, quantile));
+
+    private static float[] WithoutShells(VolumeSample sample, HolderModel holder)
+    {
+        var (nz, plane) = (sample.Shape.Z, sample.Shape.Y * sample.Shape.X);
+        var data = sample.Data;
+        var residual = new float[data.Length];
+        for (var z = 0; z < nz; z++)
+        for (var p = 0; p < plane; p++)
+        {
+            var v = data[z * plane + p];
+            residual[z * plane + p] = float.IsFinite(v) ? v - holder.Levels[z][holder.Bin[p]] : 0f;
+        }
+        return residual;
+    }
+
+    /// <summary>The holder's level per axial sample slice and radial bin, and each in-plane pixel's bin.</summary>
+    private sealed record HolderModel(float[][] Levels, int[] Bin);
+
+    private static HolderModel HolderLevels(VolumeSample sample, double quantile)
     {
         var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
         var stride = (double)sample.Stride;
@@ -380,14 +677,7 @@ public static class SpecimenEvidence
             }
             levels[z] = ShellLevels(quantiles);
         }
-        var residual = new float[data.Length];
-        for (var z = 0; z < nz; z++)
-        for (var p = 0; p < plane; p++)
-        {
-            var v = data[z * plane + p];
-            residual[z * plane + p] = float.IsFinite(v) ? v - levels[z][bin[p]] : 0f;
-        }
-        return residual;
+        return new HolderModel(levels, bin);
     }
 
     /// <summary>Each shell's level: the largest quantile within half a voxel of radius (NaN shells skipped).</summary>

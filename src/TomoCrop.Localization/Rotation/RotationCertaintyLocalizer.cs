@@ -1,4 +1,3 @@
-using System.Globalization;
 using TomoCrop.Localization.Evidence;
 using TomoCrop.Localization.Profiles;
 using TomoCrop.Models;
@@ -28,8 +27,9 @@ public sealed record RotationLocalizerOptions
     };
 
     /// <summary>
-    /// Classical specimen evidence (<see cref="SpecimenEvidence"/>) that tightens the faces of axes the certainty
-    /// profile cropped; null turns it off. With no evidence at all (an empty holder) nothing is cropped.
+    /// Classical specimen evidence (<see cref="SpecimenEvidence"/>): tightens the faces the certainty profile cropped
+    /// and decides those it kept to the border; null turns it off. With no evidence at all (an empty holder) nothing
+    /// is cropped.
     /// </summary>
     public EvidenceOptions? Evidence { get; init; } = EvidenceOptions.Default;
 
@@ -99,7 +99,7 @@ public sealed class RotationCertaintyLocalizer : ILocalizer, IDisposable
             (profiles[axis], decisions[axis]) = LocalizeAxis(profiler, sample, axis, shape[axis], cancellationToken);
             if (evidence is not null)
             {
-                decisions[axis] = Tighten(decisions[axis], evidence, axis, shape[axis]);
+                decisions[axis] = SpecimenEvidence.Narrow(decisions[axis], evidence, axis, shape[axis], options.Evidence!);
             }
         }
         var box = new VoxelBox(decisions[0].Range, decisions[1].Range, decisions[2].Range);
@@ -157,45 +157,6 @@ public sealed class RotationCertaintyLocalizer : ILocalizer, IDisposable
         var threshold = ProfileCut.Threshold(certainty, options.Cut) ?? double.NaN;
         var profile = new AxisProfile(axis, positions, certainty, threshold);
         return (profile, ProfileCut.Decide(profile, axisLength, options.Cut));
-    }
-
-    /// <summary>
-    /// The certainty range narrowed to the evidence box plus margins, on axes the profile cropped; an axis the
-    /// profile kept whole stays whole (a specimen filling the view fills the holder's shells too and would look
-    /// like background). No evidence anywhere means an empty holder: the whole axis is kept, as lossless-first asks.
-    /// </summary>
-    private AxisDecision Tighten(AxisDecision decision, EvidenceResult evidence, int axis, int axisLength)
-    {
-        var full = new AxisRange(0, axisLength);
-        if (evidence.Box is not { } box)
-        {
-            return SpecimenEvidence.NothingFound(decision, axisLength);
-        }
-        if (decision.KeptFullExtent)
-        {
-            return decision;
-        }
-        var found = box[axis];
-        var margin = options.Evidence!.Margin(found.Length);
-        var widened = new AxisRange(Math.Max(0, found.Start - margin), Math.Min(axisLength, found.Stop + margin));
-        // A side the certainty kept to the border (the object reaches it, or the cut would be a sliver) stays there:
-        // a specimen filling the view fills the holder's shells too and leaves no evidence near that border.
-        var start = decision.Range.Start == 0 ? 0 : Math.Max(decision.Range.Start, widened.Start);
-        var stop = decision.Range.Stop == axisLength ? axisLength : Math.Min(decision.Range.Stop, widened.Stop);
-        if (start >= stop)
-        {
-            // The two disagree completely: keep both.
-            start = Math.Min(decision.Range.Start, widened.Start);
-            stop = Math.Max(decision.Range.Stop, widened.Stop);
-        }
-        // Something denser than the holder at a border (a specimen filling or leaving the view) keeps that side
-        // to the border, whatever the certainty said: a certainty plateau fades before the border does.
-        var (lowBorder, highBorder) = evidence.NearBorders(axis, axisLength);
-        start = lowBorder ? 0 : start;
-        stop = highBorder ? axisLength : stop;
-        var range = new AxisRange(start, stop);
-        return new AxisDecision(range, decision.Confidence, range == full,
-            string.Create(CultureInfo.InvariantCulture, $"{decision.Reason}; evidence at {found.Start}:{found.Stop} (margin {margin}) -> {start}:{stop}"));
     }
 
     public void Dispose() => model.Dispose();

@@ -9,7 +9,9 @@ public class SpecimenEvidenceTests
     private static readonly VolumeShape Shape = new(40, 64, 64);
 
     /// <summary>Tube (wall, medium, air outside), rings, an air bubble at the wall, noise; optionally a dim ellipsoid specimen.</summary>
-    private static VolumeSample Scene(bool specimen, double noise = 0.02, int seed = 1, int tubeFrom = 0, double medium = 0.2, int mediumFrom = 0)
+    private static VolumeSample Scene(
+        bool specimen, double noise = 0.02, int seed = 1, int tubeFrom = 0, double medium = 0.2, int mediumFrom = 0,
+        bool quietOutside = false, Func<int, double, double, double?>? extra = null)
     {
         var random = new Random(seed);
         var data = new float[Shape.VoxelCount];
@@ -29,8 +31,9 @@ public class SpecimenEvidenceTests
             {
                 v = 0.26;
             }
+            v = extra?.Invoke(z, y - cy, x - cx) ?? v;
             var gauss = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-            data[((z * Shape.Y) + y) * Shape.X + x] = (float)(v + noise * gauss);
+            data[((z * Shape.Y) + y) * Shape.X + x] = (float)(v + (quietOutside && r >= 27 ? 0 : noise * gauss));
         }
         return VolumeSample.FromData(Shape, Shape, 1, data);
     }
@@ -113,5 +116,75 @@ public class SpecimenEvidenceTests
         var whole = SpecimenEvidence.Cover(decision, none, 2, 192, EvidenceOptions.Default);
         Assert.Equal(new AxisRange(0, 192), whole.Range);
         Assert.True(whole.KeptFullExtent);
+    }
+
+    [Fact]
+    public void Noise_is_judged_per_radial_shell_so_a_quiet_exterior_does_not_light_up_a_noisy_medium()
+    {
+        // Masked or noise-free outside the tube: one volume-wide sigma would come mostly from there.
+        var empty = SpecimenEvidence.Find(Scene(specimen: false, quietOutside: true));
+        Assert.True(empty.Box is null, $"{empty}");
+        var found = SpecimenEvidence.Find(Scene(specimen: true, quietOutside: true)).Box;
+        Assert.NotNull(found);
+        Assert.True(found!.Value.Contains(new VoxelBox(new(8, 23), new(27, 46), new(21, 32))), $"{found}");
+    }
+
+    [Fact]
+    public void A_specimen_filling_the_shells_around_the_axis_is_covered_where_it_hides_from_the_residual()
+    {
+        // A cylinder of radius 13 on the axis over z 12:26: denser than the medium, but it fills every shell it
+        // touches, so those shells' level becomes its own and the residual shows little of it.
+        static double? Cylinder(int z, double dy, double dx) =>
+            z is >= 12 and < 26 && (dy * dy) + (dx * dx) < 13 * 13 ? 0.3 : null;
+        var result = SpecimenEvidence.Find(Scene(specimen: false, extra: Cylinder));
+        Assert.NotNull(result.Filled);
+        Assert.NotNull(result.Box);
+        var truth = new VoxelBox(new(12, 26), new(19, 45), new(19, 45));
+        Assert.True(result.Box!.Value.Contains(truth), $"box {result.Box} filled {result.Filled} should contain {truth}");
+        Assert.False(result.Truncated);
+    }
+
+    [Fact]
+    public void A_view_that_cuts_through_the_object_spans_y_and_x_whole()
+    {
+        // No tube edge inside the view: medium everywhere, and a specimen leaving it at the left.
+        static double? NoHolder(int z, double dy, double dx) =>
+            z is >= 8 and < 30 && dx < -22 && Math.Abs(dy) < 10 ? 0.3 : 0.2;
+        var cut = SpecimenEvidence.Find(Scene(specimen: false, extra: NoHolder));
+        Assert.True(cut.Truncated);
+        Assert.NotNull(cut.Box);
+        Assert.Equal(new AxisRange(0, Shape.Y), cut.Box!.Value.Y);
+        Assert.Equal(new AxisRange(0, Shape.X), cut.Box!.Value.X);
+
+        Assert.False(SpecimenEvidence.Find(Scene(specimen: true)).Truncated);
+    }
+
+    [Fact]
+    public void Narrow_keeps_the_tighter_cropped_side_and_lets_the_evidence_decide_sides_kept_to_the_border()
+    {
+        var evidence = new EvidenceResult(new VoxelBox(new(40, 100), new(0, 192), new(70, 175)), 1000, 1, 0.1, 2);
+
+        // z: the certainty kept the axis whole; the evidence 40:100 plus 6 + ceil(3) = 9 decides both sides.
+        var whole = new AxisDecision(new AxisRange(0, 192), 0.4, true, "no clear object");
+        var z = SpecimenEvidence.Narrow(whole, evidence, axis: 0, axisLength: 192, EvidenceOptions.Default);
+        Assert.Equal(new AxisRange(31, 109), z.Range);
+        Assert.False(z.KeptFullExtent);
+
+        // x: cropped at 60:150 by the certainty; evidence 70:175 plus 12 -> 58:187; the tighter side of each wins.
+        var cropped = new AxisDecision(new AxisRange(60, 150), 0.9, false, "object");
+        Assert.Equal(new AxisRange(60, 150), SpecimenEvidence.Narrow(cropped, evidence, 2, 192, EvidenceOptions.Default).Range);
+
+        // y: evidence reaching the borders keeps them, whatever the certainty cropped.
+        var y = SpecimenEvidence.Narrow(new AxisDecision(new AxisRange(30, 160), 0.9, false, "object"), evidence, 1, 192, EvidenceOptions.Default);
+        Assert.Equal(new AxisRange(0, 192), y.Range);
+
+        // A view cutting through the object: the evidence may miss part of it, so the border side stays.
+        var truncated = evidence with { Truncated = true };
+        Assert.Equal(new AxisRange(0, 192), SpecimenEvidence.Narrow(whole, truncated, 0, 192, EvidenceOptions.Default).Range);
+        Assert.Equal(new AxisRange(0, 109), SpecimenEvidence.Narrow(whole with { Range = new(0, 150), KeptFullExtent = false }, truncated, 0, 192, EvidenceOptions.Default).Range);
+
+        // No evidence at all: the whole axis.
+        var none = SpecimenEvidence.Narrow(cropped, new EvidenceResult(null, 0, 0, 0.1, 2), 2, 192, EvidenceOptions.Default);
+        Assert.True(none.KeptFullExtent);
     }
 }
