@@ -28,20 +28,12 @@ public static class RotationTrainer
         long windowCount = 0;
         var lastCheckpoint = "";
 
-        var budget = Stopwatch.StartNew();
+        var pacer = new StepPacer(options);
         var outOfTime = false;
         network.train();
         while (step < options.Steps && !outOfTime)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (options.BeforeStep is { } beforeStep)
-            {
-                budget.Stop();
-                clock.Stop();
-                beforeStep(cancellationToken);
-                budget.Start();
-                clock.Start();
-            }
+            pacer.BeforeStep(clock, cancellationToken);
             using (var scope = NewDisposeScope())
             {
                 var examples = Enumerable.Range(0, options.BatchSize).Select(_ => sampler.Next()).ToList();
@@ -62,7 +54,7 @@ public static class RotationTrainer
                 windowCount++;
             }
             step++;
-            outOfTime = options.TimeBudget is { } limit && budget.Elapsed >= limit;
+            outOfTime = pacer.OutOfTime;
 
             var last = step == options.Steps || outOfTime;
             var evaluate = last || (options.EvaluateEvery > 0 && step % options.EvaluateEvery == 0);
@@ -90,7 +82,7 @@ public static class RotationTrainer
                     lastCheckpoint = written;
                 }
                 progress?.Report(new TrainingProgress(step, options.Steps, meanLoss, meanAccuracy, speed, heldLoss, heldAccuracy, written,
-                    outOfTime ? $"time budget of {options.TimeBudget!.Value.TotalSeconds:0} s reached at step {step}" : null));
+                    outOfTime ? pacer.BudgetMessage(step) : null));
                 clock.Restart();
                 windowStart = step;
                 lossSum = correctSum = 0;

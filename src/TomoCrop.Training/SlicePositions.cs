@@ -30,6 +30,30 @@ public static class SlicePositions
         return predicted.Select((p, i) => (double)Math.Abs(p - ranks[i])).Average();
     }
 
+    /// <summary>
+    /// Share of slice pairs whose scores are in their positions' order: 1 = sorted, 0.5 = a random order. A tie counts
+    /// half, so a network that collapsed to one score for every slice scores as chance, not as all wrong.
+    /// </summary>
+    public static double PairwiseAccuracy(IReadOnlyList<float> scores, IReadOnlyList<int> ranks)
+    {
+        if (scores.Count != ranks.Count || scores.Count < 2)
+        {
+            throw new ArgumentException("scores and ranks must have the same length, at least two");
+        }
+        double right = 0;
+        var pairs = 0;
+        for (var i = 0; i < scores.Count; i++)
+        {
+            for (var j = i + 1; j < scores.Count; j++)
+            {
+                var order = Math.Sign(ranks[j] - ranks[i]) * Math.Sign(scores[j] - scores[i]);
+                right += order > 0 ? 1 : order == 0 ? 0.5 : 0;
+                pairs++;
+            }
+        }
+        return right / pairs;
+    }
+
     /// <summary>Expected mean displacement of a uniformly random order of n slices: (n² − 1) / 3n.</summary>
     public static double RandomOrderDisplacement(int n) => n < 1 ? 0 : (n * (double)n - 1) / (3.0 * n);
 }

@@ -50,9 +50,7 @@ internal static class TrainCommand
                 + (p.HeldOutMeanDisplacement is { } h ? $"  held-out loss {p.HeldOutLoss:0.000} mean displacement {h:0.00} (random order {SlicePositions.RandomOrderDisplacement(options.BatchSize):0.00})" : "")
                 + (p.CheckpointPath is { } c ? $"  checkpoint {c}" : "")
                 + (p.Message is { } m ? "  " + m : "")));
-            var result = Pretexts.Normalise(parse.GetValue(pretext)!) == Pretexts.Sorting
-                ? SortingTrainer.Run(options, SortingOptions.Default with { Margin = parse.GetValue(margin) }, progress, cancellationToken)
-                : RotationTrainer.Run(options, progress, cancellationToken);
+            var result = PretextTrainer.Run(parse.GetValue(pretext)!, options, SortingOptions.Default with { Margin = parse.GetValue(margin) }, progress, cancellationToken);
             Console.WriteLine($"model     {result.CheckpointPath} sha256 {result.Metadata.WeightsSha256} ({result.TrainingVolumes} training, {result.HeldOutVolumes} held-out volumes)");
             return Task.FromResult(CliErrors.Ok);
         });
