@@ -26,8 +26,8 @@ public sealed class FineTuningTests : IDisposable
 
     private StateOptions State => new() { Directory = _dir.File("state") };
 
-    /// <summary>The product's defaults (learning rate, batch, held-out pairs) with a short cycle.</summary>
-    private static FineTuningOptions Budget() => new() { Enabled = true, Steps = 100, MaxMinutes = 10 };
+    /// <summary>The product's defaults (learning rate, batch, held-out pairs) with a short cycle of the rotation model only.</summary>
+    private static FineTuningOptions Budget() => new() { Enabled = true, Steps = 100, MaxMinutes = 10, Pretexts = [Pretexts.Rotation] };
 
     /// <summary>Writes a scan straight into the pool's training or held-out part, named as the pool names arrivals.</summary>
     internal static string AddToPool(string stateDirectory, bool heldOut, string name, Action<string> write)
@@ -50,7 +50,7 @@ public sealed class FineTuningTests : IDisposable
         Artefacts = ArtefactOptions.Default with { Mode = ArtefactMode.Approximate },
     }, path, new VolumeWriteOptions { Format = VolumeFormat.Raw });
 
-    private static void NoiseScan(string path, int seed)
+    internal static void NoiseScan(string path, int seed)
     {
         var shape = new VolumeShape(64, 64, 64);
         var random = new Random(seed);
@@ -72,9 +72,11 @@ public sealed class FineTuningTests : IDisposable
         return options;
     }
 
-    private FineTuningCycle Cycle(FineTuningOptions options) =>
-        new(options, State, new LocalizerSettings { Device = DevicePreference.Cpu }, new TrainingPool(Create(options), Create(State), _time, NullLogger<TrainingPool>.Instance),
-            _time, NullLogger.Instance);
+    internal static FineTuningCycle Cycle(FineTuningOptions options, StateOptions state, TimeProvider time) =>
+        new(options, state, new LocalizerSettings { Device = DevicePreference.Cpu }, new TrainingPool(Create(options), Create(state), time, NullLogger<TrainingPool>.Instance),
+            time, NullLogger.Instance);
+
+    private FineTuningCycle Cycle(FineTuningOptions options) => Cycle(options, State, _time);
 
     [Fact]
     public void Fine_tuning_on_scans_of_a_new_kind_raises_held_out_pretext_accuracy_and_a_promotion_can_be_rolled_back()
@@ -88,7 +90,7 @@ public sealed class FineTuningTests : IDisposable
             AddToPool(State.Directory, heldOut: true, $"held{i}", p => NewKindScan(p, 700 + i, 96));
         }
 
-        var outcome = Cycle(Budget()).Run();
+        var outcome = Cycle(Budget()).Run().Single();
 
         Console.WriteLine($"held-out pretext accuracy on the new kind: shipped {outcome.CurrentAccuracy}, fine-tuned {outcome.CandidateAccuracy}");
         Assert.NotEqual("skipped", outcome.Status);
@@ -140,7 +142,7 @@ public sealed class FineTuningTests : IDisposable
         var currentBefore = File.ReadAllBytes(Path.Combine(State.ModelsDirectory, "current.json"));
 
         // A high learning rate on scans with nothing to learn: the candidate forgets what the model knew.
-        var outcome = Cycle(WithNoiseBudget(Budget())).Run();
+        var outcome = Cycle(WithNoiseBudget(Budget())).Run().Single();
 
         Console.WriteLine($"noise-trained candidate: held-out accuracy {outcome.CurrentAccuracy} -> {outcome.CandidateAccuracy}; {string.Join("; ", outcome.Reasons)}");
         Assert.Equal("rejected", outcome.Status);
@@ -155,7 +157,7 @@ public sealed class FineTuningTests : IDisposable
     public void A_pool_without_held_out_scans_skips_the_cycle_and_trains_nothing()
     {
         AddToPool(State.Directory, heldOut: false, "only", p => NewKindScan(p, 1));
-        var outcome = Cycle(Budget()).Run();
+        var outcome = Cycle(Budget()).Run().Single();
         Assert.Equal("skipped", outcome.Status);
         Assert.Contains("held-out", Assert.Single(outcome.Reasons));
         Assert.Equal(["v0001"], new ModelRegistry(State.ModelsDirectory, _time).Versions().Select(v => v.Version));

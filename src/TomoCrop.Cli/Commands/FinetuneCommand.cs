@@ -10,7 +10,8 @@ namespace TomoCrop.Cli.Commands;
 
 /// <summary>
 /// `tomocrop finetune`: one fine-tuning cycle now, through the same code as the daemon's schedule (pool → candidate →
-/// gate → registry), with the daemon's configuration. Progress goes to stderr; the decision to stdout.
+/// gate → registry, for each pretext of FineTuning:Pretexts), with the daemon's configuration. Progress goes to
+/// stderr; the decisions to stdout, one per pretext (with --json one JSON array, so stdout stays one document).
 /// </summary>
 internal static class FinetuneCommand
 {
@@ -18,10 +19,10 @@ internal static class FinetuneCommand
     {
         var state = new Option<string?>("--state") { Description = "the daemon's state directory (State:Directory; default /var/lib/tomocrop)" };
         var steps = new Option<int?>("--steps") { Description = "training steps of this cycle (default FineTuning:Steps)" };
-        var json = new Option<bool>("--json") { Description = "print the decision as one JSON object" };
+        var json = new Option<bool>("--json") { Description = "print the decisions as one JSON array, one object per pretext" };
         var config = ConfigurationOptions.ConfigFile();
         var set = ConfigurationOptions.Set();
-        var command = new Command("finetune", "Fine-tune the current model on the training pool now; promote it only if the gate passes.")
+        var command = new Command("finetune", "Fine-tune the current models (rotation, sorting) on the training pool now; promote each only if its gate passes.")
         {
             state, steps, json, config, set,
         };
@@ -48,16 +49,17 @@ internal static class FinetuneCommand
             var logger = logging.CreateLogger("finetune");
             var pool = new TrainingPool(Microsoft.Extensions.Options.Options.Create(fineTuning), Microsoft.Extensions.Options.Options.Create(stateOptions), TimeProvider.System, logging.CreateLogger<TrainingPool>());
             var cycle = new FineTuningCycle(fineTuning, stateOptions, localizer.ToSettings(), pool, TimeProvider.System, logger);
-            var outcome = cycle.Run(parse.GetValue(steps), cancellationToken: cancellationToken);
+            var outcomes = cycle.Run(parse.GetValue(steps), cancellationToken: cancellationToken);
 
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(outcome, FineTuningCycle.Json));
+                Console.WriteLine(JsonSerializer.Serialize(outcomes, FineTuningCycle.Json));
+                return CliErrors.Ok;
             }
-            else
+            foreach (var outcome in outcomes)
             {
-                Console.WriteLine($"{outcome.Status}{(outcome.CandidateVersion is { } v ? $" as {v}" : "")}: current {outcome.CurrentVersion}, " +
-                    $"held-out pretext accuracy {Figure(outcome.CurrentAccuracy)} -> {Figure(outcome.CandidateAccuracy)} " +
+                Console.WriteLine($"{outcome.Pretext}: {outcome.Status}{(outcome.CandidateVersion is { } v ? $" as {v}" : "")}: current {outcome.CurrentVersion}, " +
+                    $"held-out {outcome.Metric?.Replace('_', ' ') ?? "pretext accuracy"} {Figure(outcome.CurrentAccuracy)} -> {Figure(outcome.CandidateAccuracy)} " +
                     $"({outcome.TrainingScans} training, {outcome.HeldOutScans} held-out scans, {outcome.Steps} steps, {outcome.Seconds} s)");
                 foreach (var reason in outcome.Reasons)
                 {

@@ -2,12 +2,13 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TomoCrop.Daemon.Options;
-using TomoCrop.Registry;
+using TomoCrop.Models;
 
 namespace TomoCrop.Cli.Commands;
 
 /// <summary>
-/// `tomocrop models list | add MODEL.json | promote VERSION | rollback`: the daemon's model registry (STATE/models).
+/// `tomocrop models list | add MODEL.json | promote VERSION | rollback [--pretext rotation|sorting]`: the daemon's
+/// model registry of one pretext (rotation: STATE/models; sorting, the clustering localizer's: STATE/models-sorting).
 /// A running daemon switches to the new current model before its next volume, without a restart.
 /// </summary>
 internal static class ModelsCommand
@@ -17,18 +18,26 @@ internal static class ModelsCommand
         var state = CommonOptions.StateDirectory("the daemon's state directory; the registry is its models/ folder");
         state.Recursive = true;
         var json = new Option<bool>("--json") { Description = "print JSON", Recursive = true };
-        var command = new Command("models", "List, add, promote and roll back the daemon's model versions.") { state, json };
+        var pretext = new Option<string>("--pretext")
+        {
+            Description = "whose registry: rotation (the rotation localizer's model, the default) or sorting (the clustering localizer's)",
+            DefaultValueFactory = _ => Pretexts.Rotation,
+            Recursive = true,
+        };
+        pretext.AcceptOnlyFromAmong([.. Pretexts.All]);
+        var command = new Command("models", "List, add, promote and roll back the daemon's model versions.") { state, json, pretext };
 
         var list = new Command("list", "Every version, the current one marked, with source, parent, metrics and sha256.");
         list.SetAction(parse =>
         {
-            var registry = Registry(parse, state);
+            var registry = Registry(parse, state, pretext).Registry;
             var current = registry.Current?.Version;
             var versions = registry.Versions();
             if (parse.GetValue(json))
             {
                 Console.WriteLine(new JsonObject
                 {
+                    ["pretext"] = parse.GetValue(pretext),
                     ["current"] = current,
                     ["versions"] = JsonSerializer.SerializeToNode(versions),
                     ["history"] = JsonSerializer.SerializeToNode(registry.History),
@@ -52,9 +61,9 @@ internal static class ModelsCommand
         var add = new Command("add", "Register a trained model as a new version (not made current).") { modelPath, note };
         add.SetAction(parse =>
         {
-            var registry = Registry(parse, state);
-            var added = registry.Add(parse.GetValue(modelPath)!, "import", parent: registry.Current?.Version, note: parse.GetValue(note));
-            Console.WriteLine($"added {added.Version} (sha256 {added.WeightsSha256}); make it current with: tomocrop models promote {added.Version}");
+            var models = Registry(parse, state, pretext);
+            var added = models.Add(parse.GetValue(modelPath)!, "import", parent: models.Registry.Current?.Version, note: parse.GetValue(note));
+            Console.WriteLine($"added {added.Version} (sha256 {added.WeightsSha256}); make it current with: tomocrop models promote {added.Version} --pretext {models.Pretext}");
             return CliErrors.Ok;
         });
 
@@ -62,16 +71,18 @@ internal static class ModelsCommand
         var promote = new Command("promote", "Make a version current (its sha256 is checked first).") { version };
         promote.SetAction(parse =>
         {
-            var promoted = Registry(parse, state).Promote(parse.GetValue(version)!, "promoted by operator");
-            Console.WriteLine($"current model: {promoted.Version} (sha256 {promoted.WeightsSha256})");
+            var models = Registry(parse, state, pretext);
+            var promoted = models.Registry.Promote(parse.GetValue(version)!, "promoted by operator");
+            Console.WriteLine($"current model: {promoted.Version} (sha256 {promoted.WeightsSha256}, {models.Pretext} registry)");
             return CliErrors.Ok;
         });
 
         var rollback = new Command("rollback", "Make the previously current version current again.");
         rollback.SetAction(parse =>
         {
-            var restored = Registry(parse, state).Rollback("requested by operator");
-            Console.WriteLine($"current model: {restored.Version} (sha256 {restored.WeightsSha256})");
+            var models = Registry(parse, state, pretext);
+            var restored = models.Registry.Rollback("requested by operator");
+            Console.WriteLine($"current model: {restored.Version} (sha256 {restored.WeightsSha256}, {models.Pretext} registry)");
             return CliErrors.Ok;
         });
 
@@ -82,13 +93,13 @@ internal static class ModelsCommand
         return command;
     }
 
-    private static ModelRegistry Registry(ParseResult parse, Option<string> state)
+    private static PretextRegistry Registry(ParseResult parse, Option<string> state, Option<string> pretext)
     {
         var directory = Path.GetFullPath(parse.GetValue(state)!);
         if (!Directory.Exists(directory))
         {
             throw new DirectoryNotFoundException($"{directory}: state directory not found (give the daemon's --state directory)");
         }
-        return new ModelRegistry(new StateOptions { Directory = directory }.ModelsDirectory);
+        return PretextRegistry.Open(new StateOptions { Directory = directory }, parse.GetValue(pretext)!);
     }
 }

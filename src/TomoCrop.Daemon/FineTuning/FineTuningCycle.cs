@@ -11,17 +11,26 @@ using TomoCrop.Volumes;
 
 namespace TomoCrop.Daemon.FineTuning;
 
-/// <summary>What one cycle did, with every figure the gate used; one JSON line in STATE/finetune/decisions.jsonl.</summary>
+/// <summary>What one cycle did for one pretext, with every figure the gate used; one JSON line in STATE/finetune/decisions.jsonl.</summary>
 public sealed record FineTuningOutcome
 {
+    /// <summary>"rotation" or "sorting": whose model and registry this decision is about.</summary>
+    public required string Pretext { get; init; }
+
     /// <summary>"promoted", "rejected" or "skipped".</summary>
     public required string Status { get; init; }
     public required DateTime TimeUtc { get; init; }
     public IReadOnlyList<string> Reasons { get; init; } = [];
     public string? CurrentVersion { get; init; }
     public string? CandidateVersion { get; init; }
+
+    /// <summary>What <see cref="CurrentAccuracy"/> and <see cref="CandidateAccuracy"/> measure (<see cref="HeldOutAccuracy"/>).</summary>
+    public string? Metric { get; init; }
     public double? CurrentAccuracy { get; init; }
     public double? CandidateAccuracy { get; init; }
+
+    /// <summary>Further held-out figures of the pretext (sorting: both models' mean displacement).</summary>
+    public IReadOnlyDictionary<string, double> Figures { get; init; } = new Dictionary<string, double>();
     public int TrainingScans { get; init; }
     public int HeldOutScans { get; init; }
     public long Steps { get; init; }
@@ -36,12 +45,15 @@ public sealed record FineTuningOutcome
 public sealed record HeldOutBoxes(string Scan, int[][] Current, int[][] Candidate);
 
 /// <summary>
-/// One fine-tuning cycle, the same for the schedule and <c>tomocrop finetune</c>: train a candidate from the current
-/// model's weights on the pool's training copies (rotation pretext, no labels), score candidate and current model on
-/// the held-out copies (pretext accuracy on the same fixed pairs; the box each localizes), let the
-/// <see cref="PromotionGate"/> decide, and only then register and promote. The candidate is built in a hidden work
-/// directory; the registry is touched only by an atomic add and an atomic switch, so a crash at any point leaves the
-/// current model as it was. Cycles of all processes on one state directory are serialised by a lock file.
+/// One fine-tuning cycle, the same for the schedule and <c>tomocrop finetune</c>. For each pretext of
+/// <see cref="FineTuningOptions.Pretexts"/> in turn (rotation, then sorting): train a candidate from the current
+/// model of that pretext's registry (<see cref="PretextRegistry"/>) on the pool's training copies, no labels; score
+/// candidate and current model on the held-out copies (<see cref="HeldOutAccuracy"/> on the same fixed samples; the
+/// box each localizes with the pretext's localizer: rotation, or clustering for sorting); let the
+/// <see cref="PromotionGate"/> decide, and only then register and promote. Each pretext has its own decision line.
+/// A candidate is built in a hidden work directory; a registry is touched only by an atomic add and an atomic switch,
+/// so a crash at any point leaves every current model as it was. Cycles of all processes on one state directory are
+/// serialised by a lock file.
 /// </summary>
 public sealed class FineTuningCycle(
     FineTuningOptions options, StateOptions state, LocalizerSettings localizer, TrainingPool pool, TimeProvider time, ILogger logger)
@@ -50,10 +62,13 @@ public sealed class FineTuningCycle(
 
     public string DecisionsPath => Path.Combine(state.FineTuningDirectory, "decisions.jsonl");
 
-    /// <summary>Runs one cycle. <paramref name="beforeStep"/> may block between training steps to yield the device.</summary>
-    public FineTuningOutcome Run(int? steps = null, Action<CancellationToken>? beforeStep = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs one cycle: one outcome per pretext, in order. <paramref name="beforeStep"/> may block between training
+    /// steps to yield the device.
+    /// </summary>
+    public IReadOnlyList<FineTuningOutcome> Run(int? steps = null, Action<CancellationToken>? beforeStep = null, CancellationToken cancellationToken = default)
     {
-        var clock = Stopwatch.StartNew();
+        var pretexts = options.EffectivePretexts();
         Directory.CreateDirectory(state.FineTuningDirectory);
         FileStream? cycleLock;
         try
@@ -62,48 +77,54 @@ public sealed class FineTuningCycle(
         }
         catch (IOException)
         {
-            return Finish(Skipped("another fine-tuning cycle is running on this state directory"), clock);
+            return pretexts.Select(p => Finish(Skipped(p, "another fine-tuning cycle is running on this state directory"), Stopwatch.StartNew())).ToList();
         }
         using (cycleLock)
         {
             RemoveAbandonedWork();
-            var registry = new ModelRegistry(state.ModelsDirectory, time);
-            var current = registry.Current ?? registry.EnsureSeeded(ModelCatalog.DefaultModelPath);
             var training = pool.TrainingVolumes().TakeLast(options.MaxTrainingScans).ToList();
             var heldOut = pool.HeldOutVolumes();
-            if (training.Count == 0 || heldOut.Count == 0)
-            {
-                return Finish(Skipped($"the pool holds {training.Count} training and {heldOut.Count} held-out scans; a cycle needs at least one of each") with
-                {
-                    CurrentVersion = current.Version,
-                    TrainingScans = training.Count,
-                    HeldOutScans = heldOut.Count,
-                }, clock);
-            }
+            return pretexts.Select(p => Run(PretextRegistry.Open(state, p, time), training, heldOut, steps ?? options.Steps, beforeStep, cancellationToken)).ToList();
+        }
+    }
 
-            var work = Path.Combine(state.FineTuningDirectory, $".candidate-{time.GetUtcNow().UtcDateTime:yyyyMMddTHHmmss}-{Environment.ProcessId}");
-            Directory.CreateDirectory(work);
-            try
+    private FineTuningOutcome Run(
+        PretextRegistry models, IReadOnlyList<string> training, IReadOnlyList<string> heldOut, int steps,
+        Action<CancellationToken>? beforeStep, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var current = models.CurrentOrSeed();
+        if (training.Count == 0 || heldOut.Count == 0)
+        {
+            return Finish(Skipped(models.Pretext, $"the pool holds {training.Count} training and {heldOut.Count} held-out scans; a cycle needs at least one of each") with
             {
-                var candidatePath = Train(current, training, heldOut, work, steps ?? options.Steps, beforeStep, cancellationToken);
-                var outcome = Judge(registry, current, candidatePath, training.Count, heldOut, cancellationToken);
-                return Finish(outcome, clock);
-            }
-            finally
-            {
-                Directory.Delete(work, recursive: true);
-            }
+                CurrentVersion = current.Version,
+                TrainingScans = training.Count,
+                HeldOutScans = heldOut.Count,
+            }, clock);
+        }
+
+        var work = Path.Combine(state.FineTuningDirectory, $".candidate-{models.Pretext}-{time.GetUtcNow().UtcDateTime:yyyyMMddTHHmmss}-{Environment.ProcessId}");
+        Directory.CreateDirectory(work);
+        try
+        {
+            var candidatePath = Train(models.Pretext, current, training, heldOut, work, steps, beforeStep, cancellationToken);
+            return Finish(Judge(models, current, candidatePath, training.Count, heldOut, cancellationToken), clock);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
         }
     }
 
     private string Train(
-        ModelVersion current, IReadOnlyList<string> training, IReadOnlyList<string> heldOut, string work, int steps,
+        string pretext, ModelVersion current, IReadOnlyList<string> training, IReadOnlyList<string> heldOut, string work, int steps,
         Action<CancellationToken>? beforeStep, CancellationToken cancellationToken)
     {
         var parent = Checkpoint.ReadMetadata(current.ModelPath);
-        logger.LogInformation("fine-tuning {Version} on {Training} pool scans ({HeldOut} held out): {Steps} steps, at most {Minutes} min",
-            current.Version, training.Count, heldOut.Count, steps, options.MaxMinutes);
-        var result = RotationTrainer.Run(new TrainingOptions
+        logger.LogInformation("fine-tuning the {Pretext} model {Version} on {Training} pool scans ({HeldOut} held out): {Steps} steps, at most {Minutes} min",
+            pretext, current.Version, training.Count, heldOut.Count, steps, options.MaxMinutes);
+        var result = PretextTrainer.Run(pretext, new TrainingOptions
         {
             Inputs = training,
             HeldOutInputs = heldOut,
@@ -122,19 +143,19 @@ public sealed class FineTuningCycle(
             MaxVolumes = options.MaxTrainingScans + heldOut.Count,
             TimeBudget = TimeSpan.FromMinutes(options.MaxMinutes),
             BeforeStep = beforeStep,
-            Command = $"fine-tune of {current.Version} ({current.WeightsSha256[..12]}) on {training.Count} pool scans",
-        }, new Progress(logger), cancellationToken);
+            Command = $"fine-tune of {pretext} model {current.Version} ({current.WeightsSha256[..12]}) on {training.Count} pool scans",
+        }, null, new Progress(logger, pretext), cancellationToken);
         return result.CheckpointPath;
     }
 
     private FineTuningOutcome Judge(
-        ModelRegistry registry, ModelVersion current, string candidatePath, int trainingScans, IReadOnlyList<string> heldOut, CancellationToken cancellationToken)
+        PretextRegistry models, ModelVersion current, string candidatePath, int trainingScans, IReadOnlyList<string> heldOut, CancellationToken cancellationToken)
     {
-        var accuracies = PretextEvaluation.Accuracies([current.ModelPath, candidatePath], heldOut, options.HeldOutPairs, options.Seed, localizer.Device);
+        var accuracy = HeldOutAccuracy.Measure(models.Pretext, options, current.ModelPath, candidatePath, heldOut, localizer.Device);
         var boxes = new List<HeldOutBoxes>();
         var scans = new List<HeldOutScan>();
-        using (var currentLocalizer = Disposable(localizer with { Method = LocalizerSettings.Rotation, ModelPath = current.ModelPath }))
-        using (var candidateLocalizer = Disposable(localizer with { Method = LocalizerSettings.Rotation, ModelPath = candidatePath }))
+        using (var currentLocalizer = Disposable(BoxSettings(models.LocalizerMethod, current.ModelPath)))
+        using (var candidateLocalizer = Disposable(BoxSettings(models.LocalizerMethod, candidatePath)))
         {
             foreach (var scan in heldOut)
             {
@@ -146,15 +167,18 @@ public sealed class FineTuningCycle(
                 boxes.Add(new HeldOutBoxes(Path.GetFileName(scan), currentBox.ToJsonArray(), candidateBox.ToJsonArray()));
             }
         }
-        var decision = new PromotionGate(options.AccuracyMargin, options.BoxMarginVoxels).Decide(accuracies[0], accuracies[1], scans);
+        var decision = new PromotionGate(options.AccuracyMargin, options.BoxMarginVoxels).Decide(accuracy.Current, accuracy.Candidate, scans);
         var outcome = new FineTuningOutcome
         {
+            Pretext = models.Pretext,
             Status = decision.Promote ? "promoted" : "rejected",
             TimeUtc = time.GetUtcNow().UtcDateTime,
             Reasons = decision.Reasons,
             CurrentVersion = current.Version,
-            CurrentAccuracy = Math.Round(accuracies[0], 4),
-            CandidateAccuracy = Math.Round(accuracies[1], 4),
+            Metric = accuracy.Metric,
+            CurrentAccuracy = Math.Round(accuracy.Current, 4),
+            CandidateAccuracy = Math.Round(accuracy.Candidate, 4),
+            Figures = accuracy.Figures,
             TrainingScans = trainingScans,
             HeldOutScans = heldOut.Count,
             Steps = Checkpoint.ReadMetadata(candidatePath).Steps,
@@ -164,34 +188,47 @@ public sealed class FineTuningCycle(
         {
             return outcome;
         }
+        var registry = models.Registry;
         if (registry.Current?.Version != current.Version)
         {
             return outcome with { Status = "rejected", Reasons = [$"the current model changed from {current.Version} to {registry.Current?.Version} during the cycle"] };
         }
         var metrics = new Dictionary<string, double>(Checkpoint.ReadMetadata(candidatePath).Metrics)
         {
-            ["gate_heldout_accuracy"] = accuracies[1],
-            ["gate_parent_heldout_accuracy"] = accuracies[0],
+            ["gate_heldout_accuracy"] = accuracy.Candidate,
+            ["gate_parent_heldout_accuracy"] = accuracy.Current,
             ["gate_heldout_scans"] = heldOut.Count,
         };
-        var added = registry.Add(candidatePath, "fine-tune", current.Version, metrics,
-            $"fine-tuned on {trainingScans} pool scans; held-out pretext accuracy {accuracies[0]:0.####} -> {accuracies[1]:0.####}");
-        registry.Promote(added.Version, $"fine-tune gate passed: held-out pretext accuracy {accuracies[0]:0.####} -> {accuracies[1]:0.####} on {heldOut.Count} scans, no box cut beyond {options.BoxMarginVoxels} voxels");
+        foreach (var (name, value) in accuracy.Figures)
+        {
+            metrics[$"gate_{name}"] = value;
+        }
+        var change = $"held-out {accuracy.Metric.Replace('_', ' ')} {accuracy.Current:0.####} -> {accuracy.Candidate:0.####}";
+        var added = models.Add(candidatePath, "fine-tune", current.Version, metrics, $"fine-tuned on {trainingScans} pool scans; {change}");
+        registry.Promote(added.Version, $"fine-tune gate passed: {change} on {heldOut.Count} scans, no box cut beyond {options.BoxMarginVoxels} voxels");
         return outcome with { CandidateVersion = added.Version };
     }
 
-    private FineTuningOutcome Skipped(string reason) => new() { Status = "skipped", TimeUtc = time.GetUtcNow().UtcDateTime, Reasons = [reason] };
+    /// <summary>
+    /// The localizer the gate's boxes come from: the configured one (with its cut) when it is the pretext's method,
+    /// else that method's defaults on the same device (another method's thresholds mean something else).
+    /// </summary>
+    private LocalizerSettings BoxSettings(string method, string modelPath) =>
+        LocalizerSettings.NormaliseMethod(localizer.Method) == method ? localizer with { ModelPath = modelPath } : new LocalizerSettings { Method = method, ModelPath = modelPath, Device = localizer.Device };
+
+    private FineTuningOutcome Skipped(string pretext, string reason) =>
+        new() { Pretext = pretext, Status = "skipped", TimeUtc = time.GetUtcNow().UtcDateTime, Reasons = [reason] };
 
     private FineTuningOutcome Finish(FineTuningOutcome outcome, Stopwatch clock)
     {
         outcome = outcome with { Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) };
         var figures = outcome.CurrentAccuracy is null
             ? ""
-            : $"; held-out pretext accuracy current {outcome.CurrentAccuracy:0.####}, candidate {outcome.CandidateAccuracy:0.####} on {outcome.HeldOutScans} scans";
+            : $"; held-out {outcome.Metric?.Replace('_', ' ')} current {outcome.CurrentAccuracy:0.####}, candidate {outcome.CandidateAccuracy:0.####} on {outcome.HeldOutScans} scans";
         var reasons = outcome.Reasons.Count == 0 ? "" : ": " + string.Join("; ", outcome.Reasons);
         logger.Log(outcome.Status == "rejected" ? LogLevel.Warning : LogLevel.Information,
-            "fine-tuning {Status}{Version}{Figures}{Reasons} ({Seconds} s)",
-            outcome.Status, outcome.CandidateVersion is { } v ? $" as {v} (parent {outcome.CurrentVersion})" : "", figures, reasons, outcome.Seconds);
+            "fine-tuning of the {Pretext} model {Status}{Version}{Figures}{Reasons} ({Seconds} s)",
+            outcome.Pretext, outcome.Status, outcome.CandidateVersion is { } v ? $" as {v} (parent {outcome.CurrentVersion})" : "", figures, reasons, outcome.Seconds);
         // A skip for lack of scans is not a decision; the schedule would otherwise fill the file with them.
         if (outcome.Status != "skipped" || outcome.TrainingScans + outcome.HeldOutScans > 0)
         {
@@ -219,7 +256,7 @@ public sealed class FineTuningCycle(
         public void Dispose() => (Value as IDisposable)?.Dispose();
     }
 
-    private sealed class Progress(ILogger logger) : IProgress<TrainingProgress>
+    private sealed class Progress(ILogger logger, string pretext) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value)
         {
@@ -229,9 +266,12 @@ public sealed class FineTuningCycle(
             }
             if (!double.IsNaN(value.Loss))
             {
-                logger.LogInformation("fine-tuning step {Step}/{Total}: loss {Loss:0.###}, pretext accuracy {Accuracy:0.###}, {Speed:0.##} steps/s{HeldOut}",
-                    value.Step, value.TotalSteps, value.Loss, value.TrainAccuracy, value.StepsPerSecond,
-                    value.HeldOutAccuracy is { } h ? $", held-out accuracy {h:0.###}" : "");
+                // Sorting has no accuracy while training; its control metric is the mean displacement.
+                var figure = value.MeanDisplacement is { } d ? $"mean displacement {d:0.###}" : $"pretext accuracy {value.TrainAccuracy:0.###}";
+                var held = value.HeldOutAccuracy is { } h ? $", held-out accuracy {h:0.###}"
+                    : value.HeldOutMeanDisplacement is { } hd ? $", held-out mean displacement {hd:0.###}" : "";
+                logger.LogInformation("fine-tuning {Pretext} step {Step}/{Total}: loss {Loss:0.###}, {Figure}, {Speed:0.##} steps/s{HeldOut}",
+                    pretext, value.Step, value.TotalSteps, value.Loss, figure, value.StepsPerSecond, held);
             }
         }
     }

@@ -29,10 +29,10 @@ public sealed class FineTuningService(
         }
         // Let the host finish starting before the first wait is computed.
         await Task.Yield();
-        if (!localizer.UsesRegistry && localizer.Options.ToSettings() is var settings)
+        if ((localizer.RegistryPretext is not { } used || !_options.EffectivePretexts().Contains(used)) && localizer.Options.ToSettings() is var settings)
         {
-            logger.LogWarning("fine-tuning is on, but the localizer does not use the model registry (Localizer:Method {Method}, Localizer:ModelPath {Path}): promoted versions will not be used for cropping until it does",
-                settings.Method, settings.ModelPath ?? "unset");
+            logger.LogWarning("fine-tuning is on for {Pretexts}, but the localizer does not use the registry of any of them (Localizer:Method {Method}, Localizer:ModelPath {Path}): promoted versions will not be used for cropping until it does",
+                string.Join(", ", _options.EffectivePretexts()), settings.Method, settings.ModelPath ?? "unset");
         }
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -13,6 +13,13 @@ public sealed class FineTuningOptions : IValidatedOptions
     /// <summary>Keep pool copies and run scheduled cycles.</summary>
     public bool Enabled { get; set; }
 
+    /// <summary>
+    /// The pretexts whose models a cycle fine-tunes, in this order, each with its own gate and registry: "rotation"
+    /// (the rotation localizer's model), "sorting" (the clustering localizer's). Empty = all of them: configuration
+    /// binding appends to an array's defaults, so the default lives in <see cref="EffectivePretexts"/>.
+    /// </summary>
+    public string[] Pretexts { get; set; } = [];
+
     /// <summary>Upper bound of the pool on disk; the oldest copies go first.</summary>
     public int PoolMiB { get; set; } = 2048;
 
@@ -51,13 +58,23 @@ public sealed class FineTuningOptions : IValidatedOptions
     /// <summary>Fixed slice pairs from the held-out scans on which both models' pretext accuracy is measured.</summary>
     public int HeldOutPairs { get; set; } = 420;
 
-    /// <summary>Gate: the candidate's held-out pretext accuracy may be at most this much below the current model's.</summary>
+    /// <summary>Sorting: fixed batches (of <see cref="BatchSize"/> slices) from the held-out scans on which both models' pairwise ordering accuracy is measured.</summary>
+    public int HeldOutSortingBatches { get; set; } = 24;
+
+    /// <summary>
+    /// Gate: the candidate's held-out pretext accuracy (rotation: angle classes; sorting: slice pairs in the right
+    /// order; both a share, higher is better) may be at most this much below the current model's.
+    /// </summary>
     public double AccuracyMargin { get; set; } = 0.01;
 
     /// <summary>Gate: on no held-out scan may the candidate's box cut into the current model's by more than this (pool voxels).</summary>
     public int BoxMarginVoxels { get; set; } = 2;
 
     public int Seed { get; set; } = 1;
+
+    /// <summary>What <see cref="Pretexts"/> means: normalised, each once, every pretext when empty. Throws on an unknown name.</summary>
+    public IReadOnlyList<string> EffectivePretexts() =>
+        Pretexts.Length == 0 ? TomoCrop.Models.Pretexts.All : Pretexts.Select(TomoCrop.Models.Pretexts.Normalise).Distinct().ToList();
 
     /// <summary>The parsed schedule, or null when cycles follow the interval.</summary>
     public CronExpression? ParsedSchedule() => string.IsNullOrWhiteSpace(Schedule) ? null : CronExpression.Parse(Schedule.Trim());
@@ -82,6 +99,7 @@ public sealed class FineTuningOptions : IValidatedOptions
             OptionRange.Check(section, nameof(LearningRate), LearningRate, 1e-7, 1),
             OptionRange.Check(section, nameof(MaxTrainingScans), MaxTrainingScans, 1, 256),
             OptionRange.Check(section, nameof(HeldOutPairs), HeldOutPairs, 7, 100_000),
+            OptionRange.Check(section, nameof(HeldOutSortingBatches), HeldOutSortingBatches, 1, 10_000),
             OptionRange.Check(section, nameof(AccuracyMargin), AccuracyMargin, 0, 1),
             OptionRange.Check(section, nameof(BoxMarginVoxels), BoxMarginVoxels, 0, int.MaxValue)).ToList();
         for (var i = 0; i < Exclude.Length; i++)
@@ -89,6 +107,13 @@ public sealed class FineTuningOptions : IValidatedOptions
             if (string.IsNullOrWhiteSpace(Exclude[i]))
             {
                 problems.Add($"{section}:Exclude:{i}: is an empty glob");
+            }
+        }
+        for (var i = 0; i < Pretexts.Length; i++)
+        {
+            if (!TomoCrop.Models.Pretexts.All.Contains(Pretexts[i]?.Trim().ToLowerInvariant()))
+            {
+                problems.Add($"{section}:Pretexts:{i}: '{Pretexts[i]}' is not a pretext; use {string.Join(" or ", TomoCrop.Models.Pretexts.All)}");
             }
         }
         try

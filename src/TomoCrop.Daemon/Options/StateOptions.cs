@@ -13,7 +13,11 @@ public sealed class StateOptions : IValidatedOptions
     public string JournalDirectory => Path.Combine(Directory, "journal");
     public string SavingsDirectory => Path.Combine(Directory, "savings");
     public string QuarantineDirectory => Path.Combine(Directory, "quarantine");
+    /// <summary>The rotation model's registry (the name predates the sorting registry; existing deployments keep it).</summary>
     public string ModelsDirectory => Path.Combine(Directory, "models");
+
+    /// <summary>The sorting model's registry (the clustering localizer's trunk).</summary>
+    public string SortingModelsDirectory => Path.Combine(Directory, "models-sorting");
     public string PoolDirectory => Path.Combine(Directory, "pool");
     public string FineTuningDirectory => Path.Combine(Directory, "finetune");
 

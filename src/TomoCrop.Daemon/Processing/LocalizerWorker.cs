@@ -13,7 +13,8 @@ namespace TomoCrop.Daemon.Processing;
 /// <summary>
 /// The one model worker per device: localizations run one at a time on it. Thresholds and margins follow the
 /// configuration file when it changes (the change is logged; an invalid change is logged and ignored). Without a
-/// configured model path the rotation model is the registry's current version (STATE/models, seeded with the shipped
+/// configured model path the model is the current version of the method's registry (<see cref="PretextRegistry"/>:
+/// rotation → STATE/models, clustering → the sorting registry STATE/models-sorting; each seeded with its shipped
 /// model); a promotion or rollback there is picked up before the next volume, without a restart.
 /// </summary>
 public sealed class LocalizerWorker : IDisposable
@@ -22,7 +23,7 @@ public sealed class LocalizerWorker : IDisposable
     private readonly IConfiguration _configuration;
     private readonly ILogger<LocalizerWorker> _logger;
     private readonly IDisposable _reloadSubscription;
-    private readonly ModelRegistry _registry;
+    private readonly StateOptions _state;
     private LocalizerOptions _options;
     private ILocalizer? _localizer;
     private string? _modelVersion;
@@ -31,7 +32,7 @@ public sealed class LocalizerWorker : IDisposable
     {
         _configuration = configuration;
         _logger = logger;
-        _registry = new ModelRegistry(state.Value.ModelsDirectory);
+        _state = state.Value;
         _options = Bind(configuration);
         _reloadSubscription = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
     }
@@ -41,8 +42,11 @@ public sealed class LocalizerWorker : IDisposable
     /// <summary>The registry version in use ("v0003"), or null for a configured model file or the classical method.</summary>
     public string? ModelVersion => _modelVersion;
 
-    /// <summary>True when the rotation model is the registry's current version (no Localizer:ModelPath, method rotation).</summary>
-    public bool UsesRegistry => _options.ToSettings() is { Method: LocalizerSettings.Rotation, ModelPath: null };
+    /// <summary>
+    /// The pretext whose registry supplies the model (no Localizer:ModelPath; method rotation → "rotation", clustering →
+    /// "sorting"), or null when the model is a configured file or the method needs none.
+    /// </summary>
+    public string? RegistryPretext => _options.ToSettings() is { ModelPath: null } settings ? PretextRegistry.PretextOf(settings.Method) : null;
 
     /// <summary>Loads the model now (start-up check): throws a ModelException naming the file when it cannot.</summary>
     public ILocalizer Load()
@@ -75,16 +79,16 @@ public sealed class LocalizerWorker : IDisposable
     /// <summary>The localizer for the current settings and model version; rebuilt when either changed. Holds the device.</summary>
     private ILocalizer Current()
     {
-        if (UsesRegistry)
+        if (RegistryPretext is { } pretext)
         {
-            var current = _registry.Current ?? _registry.EnsureSeeded(ModelCatalog.DefaultModelPath);
+            var current = PretextRegistry.Open(_state, pretext).CurrentOrSeed();
             if (current.Version != _modelVersion)
             {
                 var next = _options.ToSettings() with { ModelPath = current.ModelPath };
                 var localizer = next.Create();
                 if (_modelVersion is not null)
                 {
-                    _logger.LogInformation("model switched from {Old} to {New} (sha256 {Sha256})", _modelVersion, current.Version, current.WeightsSha256);
+                    _logger.LogInformation("{Pretext} model switched from {Old} to {New} (sha256 {Sha256})", pretext, _modelVersion, current.Version, current.WeightsSha256);
                 }
                 (_localizer as IDisposable)?.Dispose();
                 _localizer = localizer;
