@@ -59,4 +59,16 @@ public sealed class OptionsValidationTests
         Assert.Contains(new FineTuningOptions { HeldOutFraction = 0 }.Problems("FineTuning"), p => p.StartsWith("FineTuning:HeldOutFraction:"));
         Assert.Empty(new FineTuningOptions().Problems("FineTuning"));
     }
+
+    [Fact]
+    public void Fine_tuning_pretexts_default_to_both_and_an_unknown_one_names_its_key()
+    {
+        Assert.Equal(["rotation", "sorting"], new FineTuningOptions().EffectivePretexts());
+        // Configuration layers merge arrays by index, so a repeated name is taken once.
+        Assert.Equal(["sorting"], new FineTuningOptions { Pretexts = ["Sorting", "sorting"] }.EffectivePretexts());
+        Assert.Empty(new FineTuningOptions { Pretexts = ["sorting", " Rotation "] }.Problems("FineTuning"));
+        var problem = Assert.Single(new FineTuningOptions { Pretexts = ["rotation", "jigsaw"] }.Problems("FineTuning"));
+        Assert.Equal("FineTuning:Pretexts:1: 'jigsaw' is not a pretext; use rotation or sorting", problem);
+        Assert.Contains(new FineTuningOptions { HeldOutSortingBatches = 0 }.Problems("FineTuning"), p => p.StartsWith("FineTuning:HeldOutSortingBatches:"));
+    }
 }
