@@ -41,10 +41,10 @@ public sealed class FineTuningOptions : IValidatedOptions
     /// <summary>A due cycle runs only when at least this many scans entered the pool since the last cycle.</summary>
     public int MinNewScans { get; set; } = 10;
 
-    /// <summary>Training steps per cycle (from the current model's weights).</summary>
+    /// <summary>Training steps per model and cycle (from the current model's weights).</summary>
     public int Steps { get; set; } = 300;
 
-    /// <summary>Training time budget per cycle, not counting the time it yields the device to cropping.</summary>
+    /// <summary>Training time budget per model and cycle (a cycle of both pretexts may take twice this), not counting the time it yields the device to cropping.</summary>
     public int MaxMinutes { get; set; } = 30;
 
     public int BatchSize { get; set; } = 32;
