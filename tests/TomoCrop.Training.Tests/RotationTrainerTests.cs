@@ -23,12 +23,6 @@ public class RotationTrainerTests
         Command = "test run",
     };
 
-    private sealed class Collect : IProgress<TrainingProgress>
-    {
-        public List<TrainingProgress> Reports { get; } = [];
-        public void Report(TrainingProgress value) => Reports.Add(value);
-    }
-
     [Fact]
     public void A_few_steps_give_finite_losses_and_a_checkpoint_with_metadata()
     {

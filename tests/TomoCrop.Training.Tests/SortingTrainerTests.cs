@@ -72,4 +72,31 @@ public class SortingTrainerTests(ITestOutputHelper output)
         Assert.DoesNotContain("\"pretext\"", File.ReadAllText(ModelCatalog.Find(AppContext.BaseDirectory, null)));
         Assert.Equal(Pretexts.Rotation, Checkpoint.ReadMetadata(ModelCatalog.Find(AppContext.BaseDirectory, null)).Pretext);
     }
+
+    [Fact]
+    public void Fine_tuning_a_sorting_model_yields_before_every_step_and_stops_at_its_time_budget_with_a_checkpoint()
+    {
+        using var temp = new TempDirectory();
+        SmallVolumes.Write(temp.Path, "t0", new VolumeShape(20, 28, 28), 1);
+        SmallVolumes.Write(temp.Path, "t1", new VolumeShape(20, 28, 28), 2);
+        var small = new PairPreprocessing { InputSize = 16, SampleSide = 32 };
+        var parent = SortingTrainer.Run(SmallRun(temp.Path, temp.File("parent/m.json"), 2) with { HeldOutFraction = 0, Preprocessing = small },
+            SortingOptions.Default, null, CancellationToken.None);
+
+        var yields = 0;
+        var progress = new Collect();
+        var child = SortingTrainer.Run(SmallRun(temp.Path, temp.File("child/m.json"), 1_000_000) with
+        {
+            Preprocessing = small,
+            InitialWeights = parent.CheckpointPath,
+            TimeBudget = TimeSpan.FromSeconds(1),
+            // Waiting here (the daemon yielding to cropping) must not count against the budget.
+            BeforeStep = _ => { yields++; Thread.Sleep(yields == 1 ? 1500 : 0); },
+        }, SortingOptions.Default, progress, CancellationToken.None);
+
+        Assert.InRange(child.Metadata.Steps, 2, 999_999);
+        Assert.Equal(child.Metadata.Steps, yields);
+        Assert.Contains(progress.Reports, r => r.Message?.Contains("time budget") == true && r.CheckpointPath is not null);
+        Assert.Contains("heldout_pairwise_accuracy", child.Metadata.Metrics.Keys);
+    }
 }
