@@ -71,7 +71,9 @@ public sealed record EvidenceResult(VoxelBox? Box, long Voxels, int Components, 
 /// rotationally symmetric about the rotation axis, so a low quantile of each radial shell models it; the residual is
 /// smoothed (3×3×3 mean), scaled by its background's robust spread, and thresholded with hysteresis (seeds k·σ above
 /// the background's robust mean, grown through a lower level). Bubbles are air, below the medium, and drop out.
-/// Used to tighten faces of the certainty box, never to widen the crop beyond it.
+/// Components symmetric about the axis are holder; a specimen joined to a holder part (a surface, a tube bottom, the
+/// wall) is split from its whole rings first. The localizers combine the box with their own (<see cref="Narrow"/>,
+/// <see cref="Cover"/>).
 /// </summary>
 public static class SpecimenEvidence
 {
@@ -177,7 +179,7 @@ public static class SpecimenEvidence
         {
             return new EvidenceResult(null, 0, 0, sigma, sample.Stride) { Filled = filled, Truncated = truncated };
         }
-        var (grow, seed) = ShellThresholds(smooth, sample, centre, sigma, options);
+        var thresholds = ShellThresholds(smooth, sample, centre, sigma, options);
 
         var visited = new bool[smooth.Length];
         var stack = new Stack<int>();
@@ -185,11 +187,11 @@ public static class SpecimenEvidence
         long kept = 0;
         var components = 0;
         var members = new List<int>();
-        var found = new List<int[]>();
+        var found = new List<(List<int> Part, HashSet<int> Rings)>();
         var largest = 0;
         for (var start = 0; start < smooth.Length; start++)
         {
-            if (visited[start] || !(smooth[start] >= seed[start % (ny * nx)]))
+            if (visited[start] || !(smooth[start] >= thresholds.Seed(start)))
             {
                 continue;
             }
@@ -211,7 +213,7 @@ public static class SpecimenEvidence
                         continue;
                     }
                     var j = ((zz * ny) + yy) * nx + xx;
-                    if (!visited[j] && smooth[j] >= grow[j % (ny * nx)])
+                    if (!visited[j] && smooth[j] >= thresholds.Grow(j))
                     {
                         visited[j] = true;
                         stack.Push(j);
@@ -222,22 +224,32 @@ public static class SpecimenEvidence
             {
                 continue;
             }
-            if (!IsSingleSlice(members, ny * nx) && !IsHolderLike(members, sample, ny, nx, ShellWindow(nz)))
-            {
-                largest = Math.Max(largest, members.Count);
-                found.Add([.. members]);
-            }
-        }
-        foreach (var component in found)
-        {
-            // Far smaller than the largest candidate: ring, streak or bubble-rim debris. Relative to candidates only, so a
-            // small specimen is never judged against a large holder part.
-            if (component.Length < options.MinRelativeSize * largest)
+            if (IsSingleSlice(members, ny * nx) || IsHolderLike(members, sample, ny, nx, ShellWindow(nz)))
             {
                 continue;
             }
+            // A specimen joined to a medium surface, a tube bottom or the wall is judged without them.
+            var (parts, rings) = WithoutRings(members, sample);
+            foreach (var part in parts)
+            {
+                if (part.Count >= options.MinComponentVoxels && !IsSingleSlice(part, ny * nx) && !IsHolderLike(part, sample, ny, nx, ShellWindow(nz)))
+                {
+                    largest = Math.Max(largest, part.Count);
+                    found.Add((part, rings));
+                }
+            }
+        }
+        foreach (var (part, rings) in found)
+        {
+            // Far smaller than the largest candidate: ring, streak or bubble-rim debris. Relative to candidates only, so a
+            // small specimen is never judged against a large holder part.
+            if (part.Count < options.MinRelativeSize * largest)
+            {
+                continue;
+            }
+            var component = rings.Count == 0 ? part : WithFoot(part, rings, sample, ShellWindow(nz));
             components++;
-            kept += component.Length;
+            kept += component.Count;
             foreach (var i in component)
             {
                 int[] p = [i / (ny * nx), i / nx % ny, i % nx];
@@ -279,7 +291,8 @@ public static class SpecimenEvidence
         int Sector(double dy, double dx) => (int)((Math.Atan2(dy, dx) + Math.PI) / (2 * Math.PI) * sectors) % sectors;
         var radii = (int)Math.Ceiling(Math.Sqrt((cy * cy) + (cx * cx))) + 2;
         var hit = new bool[radii, sectors];
-        int minZ = int.MaxValue, maxZ = -1, minRadius = int.MaxValue, maxRadius = -1;
+        int minRadius = int.MaxValue, maxRadius = -1;
+        var perSlice = new SortedDictionary<int, int>();
         var sliceRadii = new Dictionary<int, (int Min, int Max)>();
         foreach (var i in members)
         {
@@ -287,7 +300,7 @@ public static class SpecimenEvidence
             var (dy, dx) = ((i / nx % ny) - cy, (i % nx) - cx);
             var r = Radius(dy, dx);
             hit[r, Sector(dy, dx)] = true;
-            (minZ, maxZ) = (Math.Min(minZ, z), Math.Max(maxZ, z));
+            perSlice[z] = perSlice.GetValueOrDefault(z) + 1;
             (minRadius, maxRadius) = (Math.Min(minRadius, r), Math.Max(maxRadius, r));
             sliceRadii[z] = sliceRadii.TryGetValue(z, out var range) ? (Math.Min(range.Min, r), Math.Max(range.Max, r)) : (r, r);
         }
@@ -323,10 +336,139 @@ public static class SpecimenEvidence
             return false;
         }
         static bool Annulus(int min, int max) => min >= 0.5 * max && min > 2;
-        var thin = maxZ - minZ <= (2 * window) + 3;
+        var thin = perSlice.Keys.Last() - perSlice.Keys.First() <= (2 * window) + 3;
         // A round tube bottom is an annulus in every slice, its radius changing with z.
         var slicesAnnular = sliceRadii.Values.Count(r => Annulus(r.Min, r.Max)) >= 0.8 * sliceRadii.Count;
         return Annulus(minRadius, maxRadius) || thin || slicesAnnular;
+    }
+
+    /// <summary>
+    /// A specimen touching a holder part — resting on a tube's bottom, reaching up to a medium's surface, leaning on
+    /// the wall — joins the thin symmetric sheet the holder model leaves there into one component. Such a sheet fills
+    /// whole rings: slices at a radius where the component covers (nearly) every direction the grid offers. Those
+    /// rings are removed (near the axis, where a ring has few directions, when the ring just outside is removed too)
+    /// and what remains is split into its connected parts. A specimen fills whole rings only where it encloses the
+    /// axis; its outline, which sets its box, does not, and the shells it fills are covered by the filled-slices rule.
+    /// Returns the parts and the removed ring voxels (<see cref="WithFoot"/>).
+    /// </summary>
+    private static (List<List<int>> Parts, HashSet<int> Rings) WithoutRings(List<int> members, VolumeSample sample)
+    {
+        const int sectors = 72;
+        const double ringCoverage = 0.85;
+        const int innermostRing = 3;
+        var (ny, nx) = (sample.Shape.Y, sample.Shape.X);
+        var plane = ny * nx;
+        var cy = (sample.SourceShape.Y - 1) / 2.0 / sample.Stride;
+        var cx = (sample.SourceShape.X - 1) / 2.0 / sample.Stride;
+        var radiusOf = new int[plane];
+        var sectorOf = new int[plane];
+        var radii = 0;
+        for (var p = 0; p < plane; p++)
+        {
+            var (dy, dx) = ((p / nx) - cy, (p % nx) - cx);
+            radiusOf[p] = (int)Math.Sqrt((dy * dy) + (dx * dx));
+            sectorOf[p] = (int)((Math.Atan2(dy, dx) + Math.PI) / (2 * Math.PI) * sectors) % sectors;
+            radii = Math.Max(radii, radiusOf[p] + 1);
+        }
+        var offered = new int[radii];
+        var seen = new bool[radii, sectors];
+        for (var p = 0; p < plane; p++)
+        {
+            if (!seen[radiusOf[p], sectorOf[p]])
+            {
+                seen[radiusOf[p], sectorOf[p]] = true;
+                offered[radiusOf[p]]++;
+            }
+        }
+        var hit = new Dictionary<(int Z, int R), HashSet<int>>();
+        foreach (var i in members)
+        {
+            var key = (i / plane, radiusOf[i % plane]);
+            if (!hit.TryGetValue(key, out var set))
+            {
+                hit[key] = set = [];
+            }
+            set.Add(sectorOf[i % plane]);
+        }
+        bool Ring(int z, int r) => r >= innermostRing
+            ? hit.TryGetValue((z, r), out var set) && set.Count >= ringCoverage * offered[r]
+            : Ring(z, innermostRing);
+        var rest = new HashSet<int>(members.Where(i => !Ring(i / plane, radiusOf[i % plane])));
+        if (rest.Count == members.Count)
+        {
+            return ([[.. members]], []);
+        }
+        var rings = new HashSet<int>(members.Where(i => !rest.Contains(i)));
+        var parts = new List<List<int>>();
+        var stack = new Stack<int>();
+        while (rest.Count > 0)
+        {
+            var first = rest.First();
+            rest.Remove(first);
+            var part = new List<int>();
+            stack.Push(first);
+            while (stack.Count > 0)
+            {
+                var i = stack.Pop();
+                part.Add(i);
+                var (z, y, x) = (i / plane, i / nx % ny, i % nx);
+                for (var dz = -1; dz <= 1; dz++)
+                for (var dy = -1; dy <= 1; dy++)
+                for (var dx = -1; dx <= 1; dx++)
+                {
+                    var (yy, xx) = (y + dy, x + dx);
+                    var j = ((z + dz) * plane) + (yy * nx) + xx;
+                    if ((uint)yy < ny && (uint)xx < nx && rest.Remove(j))
+                    {
+                        stack.Push(j);
+                    }
+                }
+            }
+            parts.Add(part);
+        }
+        return (parts, rings);
+    }
+
+    /// <summary>
+    /// Where a specimen touches a holder sheet its foot cannot be told from the sheet under it: the part takes back
+    /// the ring voxels joined to it over its own footprint (widened by two voxels), up to a surface's thickness above
+    /// and below — a box a little deep rather than a foot cut off.
+    /// </summary>
+    private static List<int> WithFoot(List<int> part, HashSet<int> rings, VolumeSample sample, int window)
+    {
+        var (ny, nx) = (sample.Shape.Y, sample.Shape.X);
+        var plane = ny * nx;
+        var thin = (2 * window) + 3;
+        int minZ = int.MaxValue, maxZ = -1, minY = int.MaxValue, maxY = -1, minX = int.MaxValue, maxX = -1;
+        foreach (var i in part)
+        {
+            (minZ, maxZ) = (Math.Min(minZ, i / plane), Math.Max(maxZ, i / plane));
+            (minY, maxY) = (Math.Min(minY, i / nx % ny), Math.Max(maxY, i / nx % ny));
+            (minX, maxX) = (Math.Min(minX, i % nx), Math.Max(maxX, i % nx));
+        }
+        bool Under(int j) => j / plane >= minZ - thin && j / plane <= maxZ + thin
+            && j / nx % ny >= minY - 2 && j / nx % ny <= maxY + 2 && j % nx >= minX - 2 && j % nx <= maxX + 2;
+        var grown = new List<int>(part);
+        var taken = new HashSet<int>();
+        var queue = new Queue<int>(part);
+        while (queue.Count > 0)
+        {
+            var i = queue.Dequeue();
+            var (z, y, x) = (i / plane, i / nx % ny, i % nx);
+            for (var dz = -1; dz <= 1; dz++)
+            for (var dy = -1; dy <= 1; dy++)
+            for (var dx = -1; dx <= 1; dx++)
+            {
+                var (yy, xx) = (y + dy, x + dx);
+                var j = ((z + dz) * plane) + (yy * nx) + xx;
+                if ((uint)yy < ny && (uint)xx < nx && rings.Contains(j) && Under(j) && taken.Add(j))
+                {
+                    grown.Add(j);
+                    queue.Enqueue(j);
+                }
+            }
+        }
+        return grown;
     }
 
     /// <summary>
@@ -334,9 +476,11 @@ public static class SpecimenEvidence
     /// differs by radius (a masked or noise-free exterior beside a noisy medium, FBP noise rising towards the
     /// edge), and one volume-wide sigma taken mostly from a quiet exterior would light up the whole medium. Estimated
     /// from the median and lower quartile, which a specimen in under half of a shell and air (bubbles, a tube's end) in
-    /// under a quarter leave alone; never below the volume-wide figures.
+    /// under a quarter leave alone; never below the volume-wide figures. Noise also differs along z (the air above a
+    /// short tube is quieter than the streaky air beside its wall), so each slice's levels are raised by its slab's
+    /// noise relative to the volume's (<see cref="SlabNoiseFactors"/>).
     /// </summary>
-    private static (float[] Grow, float[] Seed) ShellThresholds(float[] smooth, VolumeSample sample, double centre, double sigma, EvidenceOptions options)
+    private static Thresholds ShellThresholds(float[] smooth, VolumeSample sample, double centre, double sigma, EvidenceOptions options)
     {
         var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
         var plane = ny * nx;
@@ -358,8 +502,8 @@ public static class SpecimenEvidence
         {
             members[radius[p]].Add(p);
         }
-        var grow = new float[plane];
-        var seed = new float[plane];
+        var shellCentres = new float[plane];
+        var shellSigmas = new float[plane];
         var values = new List<float>();
         for (var r = 0; r < shells; r++)
         {
@@ -383,11 +527,66 @@ public static class SpecimenEvidence
             }
             foreach (var p in members[r])
             {
-                grow[p] = (float)(shellCentre + (options.GrowSigmas * shellSigma));
-                seed[p] = (float)(shellCentre + (options.SeedSigmas * shellSigma));
+                shellCentres[p] = (float)shellCentre;
+                shellSigmas[p] = (float)shellSigma;
             }
         }
-        return (grow, seed);
+        return new Thresholds(shellCentres, shellSigmas, SlabNoiseFactors(smooth, nz, plane, sigma), plane, options);
+    }
+
+    /// <summary>Per sample voxel: its shell's centre plus k sigmas of its shell, times its slab's noise factor.</summary>
+    private sealed class Thresholds(float[] centres, float[] sigmas, float[] slabFactors, int plane, EvidenceOptions options)
+    {
+        public float Seed(int i) => Level(i, options.SeedSigmas);
+
+        public float Grow(int i) => Level(i, options.GrowSigmas);
+
+        private float Level(int i, double k) => (float)(centres[i % plane] + (k * sigmas[i % plane] * slabFactors[i / plane]));
+    }
+
+    /// <summary>Slabs may raise the noise level at most this many times the volume's.</summary>
+    private const double MaxSlabNoiseFactor = 3.0;
+
+    /// <summary>
+    /// Each slice's noise relative to the volume's: the spread of its slab (the shell window on either side) over the
+    /// whole plane, from the 10th and 30th percentiles, which a specimen covering up to two thirds of the plane and
+    /// bubbles under a tenth leave alone; at least 1 (quieter slabs keep the shell's level), at most
+    /// <see cref="MaxSlabNoiseFactor"/>.
+    /// </summary>
+    private static float[] SlabNoiseFactors(float[] smooth, int nz, int plane, double sigma)
+    {
+        var window = ShellWindow(nz);
+        var perSlice = new float[nz][];
+        var step = Math.Max(1, plane / 4096);
+        for (var z = 0; z < nz; z++)
+        {
+            var values = new List<float>(plane / step + 1);
+            for (var p = 0; p < plane; p += step)
+            {
+                var v = smooth[(z * plane) + p];
+                if (float.IsFinite(v))
+                {
+                    values.Add(v);
+                }
+            }
+            perSlice[z] = [.. values];
+        }
+        var slabSigmas = new double[nz];
+        var slab = new List<float>();
+        for (var z = 0; z < nz; z++)
+        {
+            slab.Clear();
+            for (var k = Math.Max(0, z - window); k <= Math.Min(nz - 1, z + window); k++)
+            {
+                slab.AddRange(perSlice[k]);
+            }
+            slab.Sort();
+            double Quantile(double q) => slab[(int)Math.Round(q * (slab.Count - 1))];
+            slabSigmas[z] = slab.Count >= 64 ? Quantile(0.3) - Quantile(0.1) : double.NaN;
+        }
+        // Relative to the typical slab, so the estimator's own bias cancels.
+        var typical = slabSigmas.Where(double.IsFinite).Order().ToList() is { Count: > 0 } finite ? finite[finite.Count / 2] : double.NaN;
+        return [.. slabSigmas.Select(s => typical > 0 && double.IsFinite(s) ? (float)Math.Clamp(s / typical, 1.0, MaxSlabNoiseFactor) : 1f)];
     }
 
     private static VoxelBox Union(VoxelBox a, VoxelBox b) => new(
@@ -490,6 +689,8 @@ public static class SpecimenEvidence
     /// In a holder scan the rim of the field of view is air (or a faint tube edge): darker than the slice's interior.
     /// Where, in at least half the slices, the outermost full shells are within one noise sigma of the interior's level
     /// or above it, the view cuts through the object (or there is nothing but air): lateral evidence is not trusted.
+    /// Empty slices — flat, at the volume's lowest level, like the air above a short tube in a tall view — have no
+    /// vote while other slices hold something: otherwise a holder filling a third of the scan would count as cut.
     /// </summary>
     private static bool IsTruncated(VolumeSample sample, HolderModel holder, float[] residual)
     {
@@ -508,18 +709,37 @@ public static class SpecimenEvidence
             values.Sort();
             return values[values.Count / 2];
         }
-        var cut = 0;
+        var within = Math.Min(bins, BinsPerVoxel * rim);
+        var typical = new float[nz];
+        var flat = new bool[nz];
+        var all = new List<float>();
         for (var z = 0; z < nz; z++)
         {
+            all.Clear();
+            all.AddRange(holder.Levels[z].Take(within));
+            typical[z] = Median(all);
+            flat[z] = all[^1] - all[0] <= 6 * noise;
+        }
+        var lowest = typical.Min();
+        var empty = Enumerable.Range(0, nz).Select(z => flat[z] && typical[z] <= lowest + (3 * noise)).ToArray();
+        var voters = empty.All(e => e) ? new bool[nz] : empty;
+        int cut = 0, votes = 0;
+        for (var z = 0; z < nz; z++)
+        {
+            if (voters[z])
+            {
+                continue;
+            }
             outer.Clear();
             inner.Clear();
-            for (var b = 0; b < Math.Min(bins, BinsPerVoxel * rim); b++)
+            for (var b = 0; b < within; b++)
             {
                 (b >= BinsPerVoxel * (rim - 3) ? outer : b < BinsPerVoxel * rim / 2 ? inner : null)?.Add(holder.Levels[z][b]);
             }
             cut += Median(outer) >= Median(inner) - noise ? 1 : 0;
+            votes++;
         }
-        return 2 * cut >= nz;
+        return 2 * cut >= votes;
     }
 
     /// <summary>Robust sigma from the lower half of the values (median − lower quartile), which the denser specimen leaves alone.</summary>

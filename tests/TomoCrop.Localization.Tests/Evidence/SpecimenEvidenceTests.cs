@@ -160,6 +160,45 @@ public class SpecimenEvidenceTests
     }
 
     [Fact]
+    public void A_short_tube_in_a_tall_view_of_air_is_not_a_cut_view_and_its_specimen_is_found_inside_it()
+    {
+        // The tube starts at z = 24: three fifths of the slices are air alone, flat like a view cut by the object.
+        static double? Specimen(int z, double dy, double dx) =>
+            Math.Pow((z - 32) / 5.0, 2) + Math.Pow((dy - 6) / 7.0, 2) + Math.Pow((dx + 4) / 5.0, 2) <= 1 ? 0.3 : null;
+        var result = SpecimenEvidence.Find(Scene(specimen: false, tubeFrom: 24, extra: Specimen));
+        Assert.False(result.Truncated, $"{result}");
+        Assert.NotNull(result.Box);
+        var box = result.Box!.Value;
+        var truth = new VoxelBox(new(27, 38), new(31, 45), new(23, 33));
+        Assert.True(box.Contains(truth), $"{box} should contain {truth}");
+        // The air slices are cropped. The tube's medium rises above the air slices' level like shells filled by a
+        // specimen (a homogeneous rod would look the same), so its disc is kept, but no more than the tube.
+        Assert.InRange(box.Z.Start, 20, truth.Z.Start);
+        Assert.True(box.Y.Start > 0 && box.Y.Stop < Shape.Y && box.X.Start > 0 && box.X.Stop < Shape.X, $"{box}: y and x should be cropped to the tube");
+    }
+
+    [Fact]
+    public void A_specimen_resting_on_the_tube_bottom_is_told_apart_from_the_bottom()
+    {
+        // Air below z = 10, a flat tube bottom (wall material) over z 10:13, medium above; the specimen sits on it.
+        static double? OnTheBottom(int z, double dy, double dx)
+        {
+            if (z is >= 10 and < 13 && (dy * dy) + (dx * dx) < 27 * 27)
+            {
+                return 0.6;
+            }
+            return Math.Pow((z - 19) / 6.0, 2) + Math.Pow((dy - 5) / 8.0, 2) + Math.Pow((dx + 4) / 7.0, 2) <= 1 ? 0.3 : null;
+        }
+        var result = SpecimenEvidence.Find(Scene(specimen: false, tubeFrom: 10, extra: OnTheBottom));
+        Assert.NotNull(result.Box);
+        var box = result.Box!.Value;
+        var truth = new VoxelBox(new(13, 26), new(29, 45), new(21, 35));
+        Assert.True(box.Contains(truth), $"{box} should contain {truth}");
+        // The bottom spans the tube (y 5:59); the evidence keeps to the specimen.
+        Assert.True(box.Y.Length <= truth.Y.Length + 6 && box.X.Length <= truth.X.Length + 6, $"{box}: the tube bottom was taken for specimen");
+    }
+
+    [Fact]
     public void Narrow_keeps_the_tighter_cropped_side_and_lets_the_evidence_decide_sides_kept_to_the_border()
     {
         var evidence = new EvidenceResult(new VoxelBox(new(40, 100), new(0, 192), new(70, 175)), 1000, 1, 0.1, 2);
