@@ -115,7 +115,8 @@ public static class SpecimenEvidence
 
     /// <summary>
     /// A learned localizer's range combined with the evidence box plus margins. Where it cropped a side, the tighter
-    /// of the two is kept; where it kept a side to the border (no clear object on the axis, an object reaching that
+    /// of the two is kept, but never inside the evidence plus <see cref="EvidenceOptions.MarginVoxels"/>: the evidence
+    /// is a floor a learned profile may not cut into. Where it kept a side to the border (no clear object on the axis, an object reaching that
     /// border, or a sliver not worth cutting) the evidence decides that side: the certainty of a real scan is noisy
     /// near its ends, while the evidence also covers what could hide from it — slices where a specimen fills the
     /// holder's shells (<see cref="EvidenceResult.Filled"/>) and anything dense at a border, which keeps that side
@@ -136,14 +137,13 @@ public static class SpecimenEvidence
         // Where the view cuts through the object, a specimen filling it may hide from the evidence anywhere (a fish
         // filling the view showed evidence in only two thirds of its slices): sides kept to the border stay there.
         var decidesBorderSides = !evidence.Truncated;
-        var start = decision.Range.Start == 0 ? (decidesBorderSides ? widened.Start : 0) : Math.Max(decision.Range.Start, widened.Start);
-        var stop = decision.Range.Stop == axisLength ? (decidesBorderSides ? widened.Stop : axisLength) : Math.Min(decision.Range.Stop, widened.Stop);
-        if (start >= stop)
-        {
-            // The two disagree completely: keep both.
-            start = Math.Min(decision.Range.Start, widened.Start);
-            stop = Math.Max(decision.Range.Stop, widened.Stop);
-        }
+        var floor = new AxisRange(Math.Max(0, found.Start - options.MarginVoxels), Math.Min(axisLength, found.Stop + options.MarginVoxels));
+        var start = decision.Range.Start == 0
+            ? (decidesBorderSides ? widened.Start : 0)
+            : Math.Min(Math.Max(decision.Range.Start, widened.Start), floor.Start);
+        var stop = decision.Range.Stop == axisLength
+            ? (decidesBorderSides ? widened.Stop : axisLength)
+            : Math.Max(Math.Min(decision.Range.Stop, widened.Stop), floor.Stop);
         var (lowBorder, highBorder) = evidence.NearBorders(axis, axisLength);
         start = lowBorder ? 0 : start;
         stop = highBorder ? axisLength : stop;

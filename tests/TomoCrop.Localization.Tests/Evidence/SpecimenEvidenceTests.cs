@@ -209,9 +209,12 @@ public class SpecimenEvidenceTests
         Assert.Equal(new AxisRange(31, 109), z.Range);
         Assert.False(z.KeptFullExtent);
 
-        // x: cropped at 60:150 by the certainty; evidence 70:175 plus 12 -> 58:187; the tighter side of each wins.
+        // x: cropped at 60:150 by the certainty; evidence 70:175 plus 12 -> 58:187. The tighter side wins where the
+        // certainty stays outside the evidence (60); where it cuts into it (150 < 175) the evidence plus 6 is the floor.
         var cropped = new AxisDecision(new AxisRange(60, 150), 0.9, false, "object");
-        Assert.Equal(new AxisRange(60, 150), SpecimenEvidence.Narrow(cropped, evidence, 2, 192, EvidenceOptions.Default).Range);
+        Assert.Equal(new AxisRange(60, 181), SpecimenEvidence.Narrow(cropped, evidence, 2, 192, EvidenceOptions.Default).Range);
+        var outside = new AxisDecision(new AxisRange(60, 184), 0.9, false, "object");
+        Assert.Equal(new AxisRange(60, 184), SpecimenEvidence.Narrow(outside, evidence, 2, 192, EvidenceOptions.Default).Range);
 
         // y: evidence reaching the borders keeps them, whatever the certainty cropped.
         var y = SpecimenEvidence.Narrow(new AxisDecision(new AxisRange(30, 160), 0.9, false, "object"), evidence, 1, 192, EvidenceOptions.Default);
