@@ -400,33 +400,42 @@ public static class SpecimenEvidence
         }
         var rings = new HashSet<int>(members.Where(i => !rest.Contains(i)));
         var parts = new List<List<int>>();
-        var stack = new Stack<int>();
         while (rest.Count > 0)
         {
             var first = rest.First();
             rest.Remove(first);
-            var part = new List<int>();
-            stack.Push(first);
-            while (stack.Count > 0)
-            {
-                var i = stack.Pop();
-                part.Add(i);
-                var (z, y, x) = (i / plane, i / nx % ny, i % nx);
-                for (var dz = -1; dz <= 1; dz++)
-                for (var dy = -1; dy <= 1; dy++)
-                for (var dx = -1; dx <= 1; dx++)
-                {
-                    var (yy, xx) = (y + dy, x + dx);
-                    var j = ((z + dz) * plane) + (yy * nx) + xx;
-                    if ((uint)yy < ny && (uint)xx < nx && rest.Remove(j))
-                    {
-                        stack.Push(j);
-                    }
-                }
-            }
-            parts.Add(part);
+            parts.Add(Flood([first], ny, nx, rest.Remove));
         }
         return (parts, rings);
+    }
+
+    /// <summary>
+    /// The seeds and every voxel reachable from them through 26-neighbours that <paramref name="take"/> accepts
+    /// (called once per candidate; it also marks the voxel taken).
+    /// </summary>
+    private static List<int> Flood(IEnumerable<int> seeds, int ny, int nx, Func<int, bool> take)
+    {
+        var plane = ny * nx;
+        var reached = new List<int>(seeds);
+        var stack = new Stack<int>(reached);
+        while (stack.Count > 0)
+        {
+            var i = stack.Pop();
+            var (z, y, x) = (i / plane, i / nx % ny, i % nx);
+            for (var dz = -1; dz <= 1; dz++)
+            for (var dy = -1; dy <= 1; dy++)
+            for (var dx = -1; dx <= 1; dx++)
+            {
+                var (yy, xx) = (y + dy, x + dx);
+                var j = ((z + dz) * plane) + (yy * nx) + xx;
+                if ((uint)yy < ny && (uint)xx < nx && take(j))
+                {
+                    reached.Add(j);
+                    stack.Push(j);
+                }
+            }
+        }
+        return reached;
     }
 
     /// <summary>
@@ -448,27 +457,8 @@ public static class SpecimenEvidence
         }
         bool Under(int j) => j / plane >= minZ - thin && j / plane <= maxZ + thin
             && j / nx % ny >= minY - 2 && j / nx % ny <= maxY + 2 && j % nx >= minX - 2 && j % nx <= maxX + 2;
-        var grown = new List<int>(part);
         var taken = new HashSet<int>();
-        var queue = new Queue<int>(part);
-        while (queue.Count > 0)
-        {
-            var i = queue.Dequeue();
-            var (z, y, x) = (i / plane, i / nx % ny, i % nx);
-            for (var dz = -1; dz <= 1; dz++)
-            for (var dy = -1; dy <= 1; dy++)
-            for (var dx = -1; dx <= 1; dx++)
-            {
-                var (yy, xx) = (y + dy, x + dx);
-                var j = ((z + dz) * plane) + (yy * nx) + xx;
-                if ((uint)yy < ny && (uint)xx < nx && rings.Contains(j) && Under(j) && taken.Add(j))
-                {
-                    grown.Add(j);
-                    queue.Enqueue(j);
-                }
-            }
-        }
-        return grown;
+        return Flood(part, ny, nx, j => rings.Contains(j) && Under(j) && taken.Add(j));
     }
 
     /// <summary>
