@@ -228,8 +228,14 @@ public static class SpecimenEvidence
             {
                 continue;
             }
-            // A specimen joined to a medium surface, a tube bottom or the wall is judged without them.
+            // A specimen joined to a medium surface, a tube bottom or the wall is judged without them — when that
+            // leaves a body worth the name: a specimen centred on the axis is made of whole rings too (a sphere's lit
+            // caps), and a sheet alone leaves only frayed edges; either way the component stays as it is.
             var (parts, rings) = WithoutRings(members, sample);
+            if (rings.Count > 0 && parts.Max(p => p.Count) < MinSplitBody * members.Count)
+            {
+                (parts, rings) = ([[.. members]], []);
+            }
             foreach (var part in parts)
             {
                 if (part.Count >= options.MinComponentVoxels && !IsSingleSlice(part, ny * nx) && !IsHolderLike(part, sample, ny, nx, ShellWindow(nz)))
@@ -341,6 +347,9 @@ public static class SpecimenEvidence
         var slicesAnnular = sliceRadii.Values.Count(r => Annulus(r.Min, r.Max)) >= 0.8 * sliceRadii.Count;
         return Annulus(minRadius, maxRadius) || thin || slicesAnnular;
     }
+
+    /// <summary>Split a component from its rings only when its largest remaining part holds this share of it.</summary>
+    private const double MinSplitBody = 0.05;
 
     /// <summary>
     /// A specimen touching a holder part — resting on a tube's bottom, reaching up to a medium's surface, leaning on

@@ -199,6 +199,18 @@ public class SpecimenEvidenceTests
     }
 
     [Fact]
+    public void A_round_specimen_centred_on_the_axis_is_not_taken_apart_as_rings()
+    {
+        // Every slice of a centred sphere is a disc about the axis, as a tube bottom is; its middle fills the shells.
+        static double? Sphere(int z, double dy, double dx) =>
+            Math.Pow(z - 20, 2) + (dy * dy) + (dx * dx) <= 11 * 11 ? 0.3 : null;
+        var result = SpecimenEvidence.Find(Scene(specimen: false, extra: Sphere));
+        Assert.NotNull(result.Box);
+        var truth = new VoxelBox(new(9, 32), new(21, 43), new(21, 43));
+        Assert.True(result.Box!.Value.Contains(truth), $"{result} should contain {truth}");
+    }
+
+    [Fact]
     public void Narrow_keeps_the_tighter_cropped_side_and_lets_the_evidence_decide_sides_kept_to_the_border()
     {
         var evidence = new EvidenceResult(new VoxelBox(new(40, 100), new(0, 192), new(70, 175)), 1000, 1, 0.1, 2);
