@@ -116,8 +116,8 @@ public static class SpecimenEvidence
     /// <summary>
     /// A learned localizer's range combined with the evidence box plus margins. Where it cropped a side, the tighter
     /// of the two is kept, but never inside the evidence plus <see cref="EvidenceOptions.MarginVoxels"/>: the evidence
-    /// is a floor a learned profile may not cut into. Where it kept a side to the border (no clear object on the axis, an object reaching that
-    /// border, or a sliver not worth cutting) the evidence decides that side: the certainty of a real scan is noisy
+    /// is a floor a learned profile may not cut into. Where it kept a side to the border (no clear object on the axis,
+    /// an object reaching that border, or a sliver not worth cutting) the evidence decides that side: the certainty of a real scan is noisy
     /// near its ends, while the evidence also covers what could hide from it — slices where a specimen fills the
     /// holder's shells (<see cref="EvidenceResult.Filled"/>) and anything dense at a border, which keeps that side
     /// to the border. Where the view cuts through the object (<see cref="EvidenceResult.Truncated"/>) sides kept to
@@ -232,7 +232,7 @@ public static class SpecimenEvidence
             // leaves a body worth the name: a specimen centred on the axis is made of whole rings too (a sphere's lit
             // caps), and a sheet alone leaves only frayed edges; either way the component stays as it is.
             var (parts, rings) = WithoutRings(members, sample);
-            if (rings.Count > 0 && parts.Max(p => p.Count) < MinSplitBody * members.Count)
+            if (rings.Count > 0 && parts.Select(p => p.Count).DefaultIfEmpty(0).Max() < MinSplitBody * members.Count)
             {
                 (parts, rings) = ([[.. members]], []);
             }
@@ -297,8 +297,7 @@ public static class SpecimenEvidence
         int Sector(double dy, double dx) => (int)((Math.Atan2(dy, dx) + Math.PI) / (2 * Math.PI) * sectors) % sectors;
         var radii = (int)Math.Ceiling(Math.Sqrt((cy * cy) + (cx * cx))) + 2;
         var hit = new bool[radii, sectors];
-        int minRadius = int.MaxValue, maxRadius = -1;
-        var perSlice = new SortedDictionary<int, int>();
+        int minZ = int.MaxValue, maxZ = -1, minRadius = int.MaxValue, maxRadius = -1;
         var sliceRadii = new Dictionary<int, (int Min, int Max)>();
         foreach (var i in members)
         {
@@ -306,7 +305,7 @@ public static class SpecimenEvidence
             var (dy, dx) = ((i / nx % ny) - cy, (i % nx) - cx);
             var r = Radius(dy, dx);
             hit[r, Sector(dy, dx)] = true;
-            perSlice[z] = perSlice.GetValueOrDefault(z) + 1;
+            (minZ, maxZ) = (Math.Min(minZ, z), Math.Max(maxZ, z));
             (minRadius, maxRadius) = (Math.Min(minRadius, r), Math.Max(maxRadius, r));
             sliceRadii[z] = sliceRadii.TryGetValue(z, out var range) ? (Math.Min(range.Min, r), Math.Max(range.Max, r)) : (r, r);
         }
@@ -342,7 +341,7 @@ public static class SpecimenEvidence
             return false;
         }
         static bool Annulus(int min, int max) => min >= 0.5 * max && min > 2;
-        var thin = perSlice.Keys.Last() - perSlice.Keys.First() <= (2 * window) + 3;
+        var thin = maxZ - minZ <= (2 * window) + 3;
         // A round tube bottom is an annulus in every slice, its radius changing with z.
         var slicesAnnular = sliceRadii.Values.Count(r => Annulus(r.Min, r.Max)) >= 0.8 * sliceRadii.Count;
         return Annulus(minRadius, maxRadius) || thin || slicesAnnular;
@@ -477,7 +476,7 @@ public static class SpecimenEvidence
     /// from the median and lower quartile, which a specimen in under half of a shell and air (bubbles, a tube's end) in
     /// under a quarter leave alone; never below the volume-wide figures. Noise also differs along z (the air above a
     /// short tube is quieter than the streaky air beside its wall), so each slice's levels are raised by its slab's
-    /// noise relative to the volume's (<see cref="SlabNoiseFactors"/>).
+    /// noise relative to the typical slab's (<see cref="SlabNoiseFactors"/>).
     /// </summary>
     private static Thresholds ShellThresholds(float[] smooth, VolumeSample sample, double centre, double sigma, EvidenceOptions options)
     {
@@ -530,7 +529,7 @@ public static class SpecimenEvidence
                 shellSigmas[p] = (float)shellSigma;
             }
         }
-        return new Thresholds(shellCentres, shellSigmas, SlabNoiseFactors(smooth, nz, plane, sigma), plane, options);
+        return new Thresholds(shellCentres, shellSigmas, SlabNoiseFactors(smooth, nz, plane), plane, options);
     }
 
     /// <summary>Per sample voxel: its shell's centre plus k sigmas of its shell, times its slab's noise factor.</summary>
@@ -543,16 +542,16 @@ public static class SpecimenEvidence
         private float Level(int i, double k) => (float)(centres[i % plane] + (k * sigmas[i % plane] * slabFactors[i / plane]));
     }
 
-    /// <summary>Slabs may raise the noise level at most this many times the volume's.</summary>
+    /// <summary>A slab may raise the levels at most this many times.</summary>
     private const double MaxSlabNoiseFactor = 3.0;
 
     /// <summary>
-    /// Each slice's noise relative to the volume's: the spread of its slab (the shell window on either side) over the
+    /// Each slice's noise relative to the typical slab's: the spread of its slab (the shell window on either side) over the
     /// whole plane, from the 10th and 30th percentiles, which a specimen covering up to two thirds of the plane and
     /// bubbles under a tenth leave alone; at least 1 (quieter slabs keep the shell's level), at most
     /// <see cref="MaxSlabNoiseFactor"/>.
     /// </summary>
-    private static float[] SlabNoiseFactors(float[] smooth, int nz, int plane, double sigma)
+    private static float[] SlabNoiseFactors(float[] smooth, int nz, int plane)
     {
         var window = ShellWindow(nz);
         var perSlice = new float[nz][];
@@ -721,11 +720,11 @@ public static class SpecimenEvidence
         }
         var lowest = typical.Min();
         var empty = Enumerable.Range(0, nz).Select(z => flat[z] && typical[z] <= lowest + (3 * noise)).ToArray();
-        var voters = empty.All(e => e) ? new bool[nz] : empty;
+        var silent = empty.All(e => e) ? new bool[nz] : empty;
         int cut = 0, votes = 0;
         for (var z = 0; z < nz; z++)
         {
-            if (voters[z])
+            if (silent[z])
             {
                 continue;
             }
