@@ -290,13 +290,10 @@ public static class SpecimenEvidence
     /// </summary>
     private static bool IsHolderLike(List<int> members, VolumeSample sample, int ny, int nx, int window)
     {
-        const int sectors = 72;
-        var cy = (sample.SourceShape.Y - 1) / 2.0 / sample.Stride;
-        var cx = (sample.SourceShape.X - 1) / 2.0 / sample.Stride;
+        var (cy, cx) = AxisInSample(sample);
         int Radius(double dy, double dx) => (int)Math.Sqrt((dy * dy) + (dx * dx));
-        int Sector(double dy, double dx) => (int)((Math.Atan2(dy, dx) + Math.PI) / (2 * Math.PI) * sectors) % sectors;
         var radii = (int)Math.Ceiling(Math.Sqrt((cy * cy) + (cx * cx))) + 2;
-        var hit = new bool[radii, sectors];
+        var hit = new bool[radii, Sectors];
         int minZ = int.MaxValue, maxZ = -1, minRadius = int.MaxValue, maxRadius = -1;
         var sliceRadii = new Dictionary<int, (int Min, int Max)>();
         foreach (var i in members)
@@ -310,7 +307,7 @@ public static class SpecimenEvidence
             sliceRadii[z] = sliceRadii.TryGetValue(z, out var range) ? (Math.Min(range.Min, r), Math.Max(range.Max, r)) : (r, r);
         }
         // Directions the grid offers at each radius, within the component's radial range.
-        var offered = new bool[radii, sectors];
+        var offered = new bool[radii, Sectors];
         for (var y = 0; y < ny; y++)
         for (var x = 0; x < nx; x++)
         {
@@ -324,7 +321,7 @@ public static class SpecimenEvidence
         for (var r = minRadius; r <= maxRadius; r++)
         {
             int got = 0, possible = 0;
-            for (var k = 0; k < sectors; k++)
+            for (var k = 0; k < Sectors; k++)
             {
                 possible += offered[r, k] ? 1 : 0;
                 got += offered[r, k] && hit[r, k] ? 1 : 0;
@@ -347,6 +344,15 @@ public static class SpecimenEvidence
         return Annulus(minRadius, maxRadius) || thin || slicesAnnular;
     }
 
+    /// <summary>The rotation axis in sample coordinates: the centre of the slice.</summary>
+    private static (double Y, double X) AxisInSample(VolumeSample sample) =>
+        ((sample.SourceShape.Y - 1) / 2.0 / sample.Stride, (sample.SourceShape.X - 1) / 2.0 / sample.Stride);
+
+    /// <summary>Directions around the axis that symmetry tests tell apart.</summary>
+    private const int Sectors = 72;
+
+    private static int Sector(double dy, double dx) => (int)((Math.Atan2(dy, dx) + Math.PI) / (2 * Math.PI) * Sectors) % Sectors;
+
     /// <summary>Split a component from its rings only when its largest remaining part holds this share of it.</summary>
     private const double MinSplitBody = 0.05;
 
@@ -361,13 +367,11 @@ public static class SpecimenEvidence
     /// </summary>
     private static (List<List<int>> Parts, HashSet<int> Rings) WithoutRings(List<int> members, VolumeSample sample)
     {
-        const int sectors = 72;
         const double ringCoverage = 0.85;
         const int innermostRing = 3;
         var (ny, nx) = (sample.Shape.Y, sample.Shape.X);
         var plane = ny * nx;
-        var cy = (sample.SourceShape.Y - 1) / 2.0 / sample.Stride;
-        var cx = (sample.SourceShape.X - 1) / 2.0 / sample.Stride;
+        var (cy, cx) = AxisInSample(sample);
         var radiusOf = new int[plane];
         var sectorOf = new int[plane];
         var radii = 0;
@@ -375,11 +379,11 @@ public static class SpecimenEvidence
         {
             var (dy, dx) = ((p / nx) - cy, (p % nx) - cx);
             radiusOf[p] = (int)Math.Sqrt((dy * dy) + (dx * dx));
-            sectorOf[p] = (int)((Math.Atan2(dy, dx) + Math.PI) / (2 * Math.PI) * sectors) % sectors;
+            sectorOf[p] = Sector(dy, dx);
             radii = Math.Max(radii, radiusOf[p] + 1);
         }
         var offered = new int[radii];
-        var seen = new bool[radii, sectors];
+        var seen = new bool[radii, Sectors];
         for (var p = 0; p < plane; p++)
         {
             if (!seen[radiusOf[p], sectorOf[p]])
@@ -482,8 +486,7 @@ public static class SpecimenEvidence
     {
         var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
         var plane = ny * nx;
-        var cy = (sample.SourceShape.Y - 1) / 2.0 / sample.Stride;
-        var cx = (sample.SourceShape.X - 1) / 2.0 / sample.Stride;
+        var (cy, cx) = AxisInSample(sample);
         var radius = new int[plane];
         for (var y = 0; y < ny; y++)
         for (var x = 0; x < nx; x++)
@@ -810,9 +813,7 @@ public static class SpecimenEvidence
     private static HolderModel HolderLevels(VolumeSample sample, double quantile)
     {
         var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
-        var stride = (double)sample.Stride;
-        var cy = (sample.SourceShape.Y - 1) / 2.0 / stride;
-        var cx = (sample.SourceShape.X - 1) / 2.0 / stride;
+        var (cy, cx) = AxisInSample(sample);
         var plane = ny * nx;
         var bin = new int[plane];
         var bins = 0;
