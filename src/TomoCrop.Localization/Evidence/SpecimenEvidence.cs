@@ -159,7 +159,8 @@ public static class SpecimenEvidence
         var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
         var holder = HolderLevels(sample, options.ShellQuantile);
         var residual = WithoutShells(sample, holder);
-        var filled = FilledSlices(sample, holder, residual, options);
+        var filling = FilledSlices(sample, holder, residual, options);
+        var filled = filling?.Box;
         var truncated = IsTruncated(sample, holder, residual);
         var smooth = BoxMean3(residual, nz, ny, nx);
 
@@ -180,6 +181,12 @@ public static class SpecimenEvidence
             return new EvidenceResult(null, 0, 0, sigma, sample.Stride) { Filled = filled, Truncated = truncated };
         }
         var thresholds = ShellThresholds(smooth, sample, centre, sigma, options);
+        var voxelNoise = LowerHalfSigma(residual);
+        if (filling?.Reference is { } reference)
+        {
+            // Levels and noise come from the holder model as it stands; only the components see the unhidden specimen.
+            smooth = BoxMean3(Unhidden(sample, holder, residual, filling, reference), nz, ny, nx);
+        }
 
         var visited = new bool[smooth.Length];
         var stack = new Stack<int>();
@@ -224,7 +231,7 @@ public static class SpecimenEvidence
             {
                 continue;
             }
-            if (IsSingleSlice(members, ny * nx) || IsHolderLike(members, sample, ny, nx, ShellWindow(nz)))
+            if (IsSingleSlice(members, ny * nx) || IsHolderLike(members, sample) || IsRaisedRingFragment(members, smooth, sample, thresholds))
             {
                 continue;
             }
@@ -234,17 +241,25 @@ public static class SpecimenEvidence
             var (parts, rings) = WithoutRings(members, sample);
             if (rings.Count > 0 && parts.Select(p => p.Count).DefaultIfEmpty(0).Max() < MinSplitBody * members.Count)
             {
+                // Whole rings with frayed edges and no body: a holder sheet where the holder changes, or a round
+                // specimen centred on the axis, which is kept whole.
+                if (IsSheetAtStep(members, sample, holder, voxelNoise))
+                {
+                    continue;
+                }
                 (parts, rings) = ([[.. members]], []);
             }
             foreach (var part in parts)
             {
-                if (part.Count >= options.MinComponentVoxels && !IsSingleSlice(part, ny * nx) && !IsHolderLike(part, sample, ny, nx, ShellWindow(nz)))
+                if (part.Count >= options.MinComponentVoxels && !IsSingleSlice(part, ny * nx) && !IsHolderLike(part, sample))
                 {
                     largest = Math.Max(largest, part.Count);
                     found.Add((part, rings));
                 }
             }
         }
+        var (axisY, axisX) = AxisInSample(sample);
+        var nearAxis = new bool[nz];
         foreach (var (part, rings) in found)
         {
             // Far smaller than the largest candidate: ring, streak or bubble-rim debris. Relative to candidates only, so a
@@ -259,6 +274,10 @@ public static class SpecimenEvidence
             foreach (var i in component)
             {
                 int[] p = [i / (ny * nx), i / nx % ny, i % nx];
+                if (filling is not null && Math.Sqrt(((p[1] - axisY) * (p[1] - axisY)) + ((p[2] - axisX) * (p[2] - axisX))) <= filling.AxisRadius)
+                {
+                    nearAxis[p[0]] = true;
+                }
                 for (var a = 0; a < 3; a++)
                 {
                     low[a] = Math.Min(low[a], p[a]);
@@ -278,18 +297,24 @@ public static class SpecimenEvidence
         var box = truncated
             ? new VoxelBox(Range(0), new(0, source.Y), new(0, source.X))
             : new VoxelBox(Range(0), Range(1), Range(2));
-        return new EvidenceResult(filled is { } f ? Union(box, f) : box, kept, components, sigma, stride) { Filled = filled, Truncated = truncated };
+        // The kept components give the filled slices' true outline when they hold the shells around the axis there;
+        // otherwise (no reference level, or the specimen still hidden) the conservative disc stands.
+        var shown = filling is { Reference: not null } && filling.Runs.All(run =>
+            Enumerable.Range(run.First, run.Last - run.First + 1).Count(z => nearAxis[z]) >= MinShownFraction * (run.Last - run.First + 1));
+        return new EvidenceResult(filled is { } f && !shown ? Union(box, f) : box, kept, components, sigma, stride) { Filled = filled, Truncated = truncated };
     }
 
     /// <summary>
     /// A component that is rotationally symmetric about the axis is holder, not specimen: at its typical distance from
     /// the axis it covers (nearly) every direction the slice grid offers, and it is either an annulus (a tube's end,
     /// a ring artefact drifting along z) or thin along z (a medium surface or tube bottom, which the shell levels
-    /// follow only within their z window) or an annulus in nearly every slice (a round tube bottom). A specimen — even one centred on the axis — is neither: its body is not
-    /// symmetric over its whole height.
+    /// follow only within their z window) or an annulus in nearly every slice (a round tube bottom). A specimen — even
+    /// one centred on the axis — is neither: its body is not symmetric over its whole height.
     /// </summary>
-    private static bool IsHolderLike(List<int> members, VolumeSample sample, int ny, int nx, int window)
+    private static bool IsHolderLike(List<int> members, VolumeSample sample)
     {
+        var (ny, nx) = (sample.Shape.Y, sample.Shape.X);
+        var window = ShellWindow(sample.Shape.Z);
         var (cy, cx) = AxisInSample(sample);
         int Radius(double dy, double dx) => (int)Math.Sqrt((dy * dy) + (dx * dx));
         var radii = (int)Math.Ceiling(Math.Sqrt((cy * cy) + (cx * cx))) + 2;
@@ -342,6 +367,110 @@ public static class SpecimenEvidence
         // A round tube bottom is an annulus in every slice, its radius changing with z.
         var slicesAnnular = sliceRadii.Values.Count(r => Annulus(r.Min, r.Max)) >= 0.8 * sliceRadii.Count;
         return Annulus(minRadius, maxRadius) || thin || slicesAnnular;
+    }
+
+    /// <summary>A sheet across the holder is at most this thick for its diameter (a medium's surface with a meniscus: about 0.2).</summary>
+    private const double MaxSheetAspect = 0.35;
+
+    /// <summary>Where the holder's level steps by this many voxel-noise sigmas, it changes material (air to medium, medium to a tube's bottom).</summary>
+    private const double StepSigmas = 3.0;
+
+    /// <summary>
+    /// A medium's surface or a tube's bottom is a sheet where the holder changes: the shell levels, pooled over a z
+    /// window, cannot follow the step, and a meniscus spreads it over more slices than the thin rule allows. Such a
+    /// component of whole rings is far wider than thick, and the holder's level just beyond it on one side differs
+    /// from that on the other. A flat round specimen centred on the axis inside a uniform medium is not at a step.
+    /// </summary>
+    private static bool IsSheetAtStep(List<int> members, VolumeSample sample, HolderModel holder, double voxelNoise)
+    {
+        var (ny, nx) = (sample.Shape.Y, sample.Shape.X);
+        var (cy, cx) = AxisInSample(sample);
+        int minZ = int.MaxValue, maxZ = -1, maxRadius = 0;
+        foreach (var i in members)
+        {
+            var (z, dy, dx) = (i / (ny * nx), (i / nx % ny) - cy, (i % nx) - cx);
+            (minZ, maxZ) = (Math.Min(minZ, z), Math.Max(maxZ, z));
+            maxRadius = Math.Max(maxRadius, (int)Math.Sqrt((dy * dy) + (dx * dx)));
+        }
+        var nz = holder.Levels.Length;
+        var window = ShellWindow(nz);
+        var (above, below) = (minZ - window - 1, maxZ + window + 1);
+        if (maxZ - minZ + 1 > MaxSheetAspect * ((2 * maxRadius) + 1) || above < 0 || below >= nz || !(voxelNoise > 0))
+        {
+            return false;
+        }
+        var bins = Math.Min(holder.Levels[0].Length, BinsPerVoxel * (maxRadius + 1));
+        var steps = new float[bins];
+        for (var b = 0; b < bins; b++)
+        {
+            steps[b] = holder.Levels[above][b] - holder.Levels[below][b];
+        }
+        Array.Sort(steps);
+        return Math.Abs(steps[bins / 2]) >= StepSigmas * voxelNoise;
+    }
+
+    /// <summary>The rest of a ring counts as raised when its median stands this many (shell, slab) sigmas above its shell's centre.</summary>
+    private const double RaisedRingSigmas = 1.0;
+
+    /// <summary>Rings with fewer pixels (within about five voxels of the axis) are not judged.</summary>
+    private const int MinJudgedRingPixels = 32;
+
+    /// <summary>A component is a raised ring's fragment when at least this share of its voxels lies on raised rings.</summary>
+    private const double RaisedFragmentShare = 0.6;
+
+    /// <summary>
+    /// Where the holder model falls short all round a ring — the shell levels, pooled over a z window, lag behind a
+    /// tube's domed end, a meniscus or a drifting ring artefact — the residual is raised along the whole ring, and
+    /// noise breaks the part above the grow level into fragments that are not symmetric on their own. Such a fragment
+    /// is told by the rest of its rings: the voxels of each (slice, radius) ring outside the component stand, at their
+    /// median, above the background too. A specimen lifts only the sectors it occupies; rings it fills nearly whole
+    /// leave no rest to judge by and do not count.
+    /// </summary>
+    private static bool IsRaisedRingFragment(List<int> members, float[] smooth, VolumeSample sample, Thresholds thresholds)
+    {
+        var (ny, nx) = (sample.Shape.Y, sample.Shape.X);
+        var plane = ny * nx;
+        var (cy, cx) = AxisInSample(sample);
+        var radiusOf = new int[plane];
+        var radii = 0;
+        for (var p = 0; p < plane; p++)
+        {
+            var (dy, dx) = ((p / nx) - cy, (p % nx) - cx);
+            radiusOf[p] = (int)Math.Sqrt((dy * dy) + (dx * dx));
+            radii = Math.Max(radii, radiusOf[p] + 1);
+        }
+        var ringPixels = new List<int>[radii];
+        for (var r = 0; r < radii; r++)
+        {
+            ringPixels[r] = [];
+        }
+        for (var p = 0; p < plane; p++)
+        {
+            ringPixels[radiusOf[p]].Add(p);
+        }
+        var inComponent = new HashSet<int>(members);
+        var rest = new List<float>();
+        long onRaised = 0;
+        foreach (var ring in members.GroupBy(i => (Z: i / plane, R: radiusOf[i % plane])))
+        {
+            rest.Clear();
+            foreach (var p in ringPixels[ring.Key.R])
+            {
+                var j = (ring.Key.Z * plane) + p;
+                if (!inComponent.Contains(j) && float.IsFinite(smooth[j]))
+                {
+                    rest.Add(smooth[j] - thresholds.Level(j, RaisedRingSigmas));
+                }
+            }
+            // Too few directions to judge (near the axis, where a specimen's own fringe fills a ring), or filled.
+            if (ringPixels[ring.Key.R].Count < MinJudgedRingPixels || rest.Count < ringPixels[ring.Key.R].Count / 2)
+            {
+                continue;
+            }
+            rest.Sort();
+            onRaised += rest[rest.Count / 2] >= 0 ? ring.Count() : 0;
+        }
+        return onRaised >= RaisedFragmentShare * members.Count;
     }
 
     /// <summary>The rotation axis in sample coordinates: the centre of the slice.</summary>
@@ -542,7 +671,7 @@ public static class SpecimenEvidence
 
         public float Grow(int i) => Level(i, options.GrowSigmas);
 
-        private float Level(int i, double k) => (float)(centres[i % plane] + (k * sigmas[i % plane] * slabFactors[i / plane]));
+        public float Level(int i, double k) => (float)(centres[i % plane] + (k * sigmas[i % plane] * slabFactors[i / plane]));
     }
 
     /// <summary>A slab may raise the levels at most this many times.</summary>
@@ -598,14 +727,30 @@ public static class SpecimenEvidence
     /// <summary>Radius around the rotation axis, as a fraction of the slice's half side, whose shells decide "filled".</summary>
     private const double AxisRadiusFraction = 0.08;
 
+    /// <summary>A filled run is shown by the components when they reach the axis in this share of its slices.</summary>
+    private const double MinShownFraction = 0.8;
+
+    /// <summary>A filled run's levels are replaced only when at least this many sample slices show the holder's own level.</summary>
+    private const int MinReferenceSlices = 8;
+
+    /// <summary>
+    /// Slices where something fills the shells around the axis (<see cref="FilledSlices"/>).
+    /// </summary>
+    /// <param name="Box">Conservative cover: the runs' z span and the disc out to the farthest risen radius.</param>
+    /// <param name="Runs">Each run of risen slices (first, last; sample slices, before widening) and its risen radius in bins.</param>
+    /// <param name="Reference">Per radial bin, the holder's level in the slices nothing fills (their median); null when too few.</param>
+    /// <param name="AxisRadius">Radius around the axis, in sample voxels, whose shells decided "risen".</param>
+    private sealed record Filling(VoxelBox Box, List<(int First, int Last, int RadiusBins)> Runs, float[]? Reference, double AxisRadius);
+
     /// <summary>
     /// Where a specimen fills the holder's shells around the rotation axis it lifts their (low-quantile) level to its
     /// own and hides from the residual: a large specimen centred on the axis would leave evidence only at its rim, or
     /// none. Such slices show as a rise of the shells nearest the axis above those shells' median level over all
     /// slices. Runs of them thicker than a tube bottom or medium surface (<see cref="IsHolderLike"/>'s thin rule) are
-    /// returned as a box: their z span, and in y and x the disc out to the farthest radius still risen in any of them.
+    /// returned with a conservative box — their z span, and in y and x the disc out to the farthest radius still risen
+    /// in any of them — and the holder's level where nothing fills the shells, which <see cref="Unhidden"/> puts back.
     /// </summary>
-    private static VoxelBox? FilledSlices(VolumeSample sample, HolderModel holder, float[] residual, EvidenceOptions options)
+    private static Filling? FilledSlices(VolumeSample sample, HolderModel holder, float[] residual, EvidenceOptions options)
     {
         var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
         var levels = holder.Levels;
@@ -627,7 +772,8 @@ public static class SpecimenEvidence
             Array.Sort(column);
             median[b] = column[nz / 2];
         }
-        var axisBins = Math.Min(bins, BinsPerVoxel * Math.Max(3, (int)(AxisRadiusFraction * Math.Min(ny, nx) / 2)));
+        var axisVoxels = Math.Max(3, (int)(AxisRadiusFraction * Math.Min(ny, nx) / 2));
+        var axisBins = Math.Min(bins, BinsPerVoxel * axisVoxels);
         var rise = new float[axisBins];
         var risen = new bool[nz];
         for (var z = 0; z < nz; z++)
@@ -641,6 +787,7 @@ public static class SpecimenEvidence
         }
         int low = int.MaxValue, high = -1, radiusBins = 0;
         var thin = (2 * ShellWindow(nz)) + 3;
+        var runs = new List<(int First, int Last, int RadiusBins)>();
         for (var z = 0; z < nz; z++)
         {
             if (!risen[z])
@@ -657,6 +804,7 @@ public static class SpecimenEvidence
                 continue;
             }
             (low, high) = (Math.Min(low, first), Math.Max(high, z));
+            var runRadius = 0;
             for (var k = first; k <= z; k++)
             {
                 // Out from the axis while the shells stay risen (a one-voxel dip tolerated).
@@ -665,8 +813,10 @@ public static class SpecimenEvidence
                 {
                     b++;
                 }
-                radiusBins = Math.Max(radiusBins, b + BinsPerVoxel);
+                runRadius = Math.Max(runRadius, b + BinsPerVoxel);
             }
+            runs.Add((first, z, runRadius));
+            radiusBins = Math.Max(radiusBins, runRadius);
         }
         if (high < 0)
         {
@@ -681,9 +831,66 @@ public static class SpecimenEvidence
         AxisRange Disc(int length) => new(
             Math.Max(0, (int)Math.Floor(((length - 1) / 2.0) - radius - stride)),
             Math.Min(length, (int)Math.Ceiling(((length - 1) / 2.0) + radius + stride) + 1));
-        return new VoxelBox(
+        var box = new VoxelBox(
             new(Math.Max(0, (low - 1) * stride + 1), Math.Min(source.Z, (high + 1) * stride)),
             Disc(source.Y), Disc(source.X));
+        return new Filling(box, runs, HolderReference(levels, runs, window), axisVoxels);
+    }
+
+    /// <summary>
+    /// Per radial bin, the median level over the slices no filled run (widened by the shell window) reaches: the
+    /// holder as it is where nothing fills it. Null when fewer than <see cref="MinReferenceSlices"/> such slices remain.
+    /// </summary>
+    private static float[]? HolderReference(float[][] levels, List<(int First, int Last, int RadiusBins)> runs, int window)
+    {
+        var nz = levels.Length;
+        var free = Enumerable.Range(0, nz).Where(z => !runs.Any(r => z >= r.First - window && z <= r.Last + window)).ToArray();
+        if (free.Length < MinReferenceSlices)
+        {
+            return null;
+        }
+        var bins = levels[0].Length;
+        var reference = new float[bins];
+        var column = new float[free.Length];
+        for (var b = 0; b < bins; b++)
+        {
+            for (var i = 0; i < free.Length; i++)
+            {
+                column[i] = levels[free[i]][b];
+            }
+            Array.Sort(column);
+            reference[b] = column[free.Length / 2];
+        }
+        return reference;
+    }
+
+    /// <summary>
+    /// The residual with a filled run's shells measured against the holder's level where nothing fills it
+    /// (<see cref="Filling.Reference"/>, never above the run's own level), out to the run's risen radius and over the
+    /// run widened by the shell window: the specimen that hid in its own shell level shows with its true outline.
+    /// </summary>
+    private static float[] Unhidden(VolumeSample sample, HolderModel holder, float[] residual, Filling filling, float[] reference)
+    {
+        var nz = sample.Shape.Z;
+        var plane = sample.Shape.Y * sample.Shape.X;
+        var window = ShellWindow(nz);
+        var unhidden = (float[])residual.Clone();
+        var data = sample.Data;
+        foreach (var (first, last, radiusBins) in filling.Runs)
+        {
+            var reach = radiusBins + BinsPerVoxel;
+            for (var z = Math.Max(0, first - window); z <= Math.Min(nz - 1, last + window); z++)
+            for (var p = 0; p < plane; p++)
+            {
+                var b = holder.Bin[p];
+                var v = data[(z * plane) + p];
+                if (b < reach && float.IsFinite(v))
+                {
+                    unhidden[(z * plane) + p] = v - Math.Min(holder.Levels[z][b], reference[b]);
+                }
+            }
+        }
+        return unhidden;
     }
 
     /// <summary>
