@@ -60,6 +60,13 @@ public sealed record EvidenceResult(VoxelBox? Box, long Voxels, int Components, 
     /// </summary>
     public bool Truncated { get; init; }
 
+    /// <summary>
+    /// Symmetric material standing in air with no container wall at its edge — a core, rod, plug or pellet on the
+    /// rotation axis — which the holder model would take for medium (z span and the disc out to its edge), or null.
+    /// Always inside <see cref="Box"/>.
+    /// </summary>
+    public VoxelBox? Solid { get; init; }
+
     /// <summary>Does the evidence reach within two sample voxels of the lower (upper) border of <paramref name="axis"/>?</summary>
     public (bool Low, bool High) NearBorders(int axis, int axisLength) => Box is { } box
         ? (box[axis].Start <= 2 * Stride, box[axis].Stop >= axisLength - (2 * Stride))
@@ -162,6 +169,7 @@ public static class SpecimenEvidence
         var filling = FilledSlices(sample, holder, residual, options);
         var filled = filling?.Box;
         var truncated = IsTruncated(sample, holder, residual);
+        var solid = truncated ? null : SolidSlices(sample, holder, LowerHalfSigma(residual));
         var smooth = BoxMean3(residual, nz, ny, nx);
 
         // Background centre and spread of the smoothed residual: most voxels are background, and the lower half of
@@ -169,7 +177,7 @@ public static class SpecimenEvidence
         var sorted = smooth.Where(float.IsFinite).ToArray();
         if (sorted.Length < 64)
         {
-            return new EvidenceResult(null, 0, 0, double.NaN, sample.Stride) { Filled = filled, Truncated = truncated };
+            return new EvidenceResult(solid, 0, 0, double.NaN, sample.Stride) { Filled = filled, Truncated = truncated, Solid = solid };
         }
         Array.Sort(sorted);
         double Quantile(double q) => sorted[(int)Math.Clamp(Math.Round(q * (sorted.Length - 1)), 0, sorted.Length - 1)];
@@ -178,7 +186,7 @@ public static class SpecimenEvidence
         var sigma = Math.Max((centre - Quantile(0.25)) / 0.6745, 1e-6 * (sorted[^1] - sorted[0]));
         if (!(sigma > 0))
         {
-            return new EvidenceResult(null, 0, 0, sigma, sample.Stride) { Filled = filled, Truncated = truncated };
+            return new EvidenceResult(solid, 0, 0, sigma, sample.Stride) { Filled = filled, Truncated = truncated, Solid = solid };
         }
         var thresholds = ShellThresholds(smooth, sample, centre, sigma, options);
         var voxelNoise = LowerHalfSigma(residual);
@@ -287,8 +295,8 @@ public static class SpecimenEvidence
         }
         if (components == 0)
         {
-            return new EvidenceResult(filled is { } lateral && truncated ? lateral with { Y = new(0, sample.SourceShape.Y), X = new(0, sample.SourceShape.X) } : filled,
-                0, 0, sigma, sample.Stride) { Filled = filled, Truncated = truncated };
+            var nothing = filled is { } lateral && truncated ? lateral with { Y = new(0, sample.SourceShape.Y), X = new(0, sample.SourceShape.X) } : filled;
+            return new EvidenceResult(Union(nothing, solid), 0, 0, sigma, sample.Stride) { Filled = filled, Truncated = truncated, Solid = solid };
         }
         // A sample voxel stands for the input voxels up to one stride on either side.
         var source = sample.SourceShape;
@@ -301,7 +309,10 @@ public static class SpecimenEvidence
         // otherwise (no reference level, or the specimen still hidden) the conservative disc stands.
         var shown = filling is { Reference: not null } && filling.Runs.All(run =>
             Enumerable.Range(run.First, run.Last - run.First + 1).Count(z => nearAxis[z]) >= MinShownFraction * (run.Last - run.First + 1));
-        return new EvidenceResult(filled is { } f && !shown ? Union(box, f) : box, kept, components, sigma, stride) { Filled = filled, Truncated = truncated };
+        return new EvidenceResult(Union(filled is { } f && !shown ? Union(box, f) : box, solid), kept, components, sigma, stride)
+        {
+            Filled = filled, Truncated = truncated, Solid = solid,
+        };
     }
 
     /// <summary>
@@ -719,6 +730,8 @@ public static class SpecimenEvidence
         return [.. slabSigmas.Select(s => typical > 0 && double.IsFinite(s) ? (float)Math.Clamp(s / typical, 1.0, MaxSlabNoiseFactor) : 1f)];
     }
 
+    private static VoxelBox? Union(VoxelBox? a, VoxelBox? b) => a is { } first ? (b is { } second ? Union(first, second) : first) : b;
+
     private static VoxelBox Union(VoxelBox a, VoxelBox b) => new(
         new(Math.Min(a.Z.Start, b.Z.Start), Math.Max(a.Z.Stop, b.Z.Stop)),
         new(Math.Min(a.Y.Start, b.Y.Start), Math.Max(a.Y.Stop, b.Y.Stop)),
@@ -891,6 +904,110 @@ public static class SpecimenEvidence
             }
         }
         return unhidden;
+    }
+
+    /// <summary>Where the radial profile stands this many voxel-noise sigmas above the rim's air, something is there.</summary>
+    private const double SolidEdgeSigmas = 3.0;
+
+    /// <summary>A container wall differs from the material just inside it by at least this many voxel-noise sigmas.</summary>
+    private const double WallSigmas = 0.5;
+
+    /// <summary>
+    /// The holder model takes whatever is symmetric about the axis for holder — right for a tube's wall and medium,
+    /// wrong for a specimen that is itself round about the axis and stands in air: a drilled core, a rod, a plug, a
+    /// pellet on a pin. It would vanish into its own shell levels and leave only its inclusions as evidence, and a
+    /// box around those would cut it. A tube shows its wall at the edge of the symmetric material — a band brighter
+    /// or (inside the edge's own fall) darker than the material just inside — and a solid does not. Slices whose rim
+    /// is air, whose symmetric material has no such band and whose interior is not air, for more slices than a tube's
+    /// end is thick, are solid: returned as their z span and the disc out to the edge. A core with a bright rind, or
+    /// a phase-contrast fringe at its edge, reads as a tube (see README).
+    /// </summary>
+    private static VoxelBox? SolidSlices(VolumeSample sample, HolderModel holder, double noise)
+    {
+        var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
+        var rim = (Math.Min(ny, nx) / 2) - 1;
+        if (rim < 8 || !(noise > 0))
+        {
+            return null;
+        }
+        var levels = holder.Levels;
+        var within = Math.Min(levels[0].Length, BinsPerVoxel * rim);
+        var rimFrom = BinsPerVoxel * (rim - 3);
+        static float Median(IEnumerable<float> values)
+        {
+            var sorted = values.Order().ToArray();
+            return sorted.Length == 0 ? float.NaN : sorted[sorted.Length / 2];
+        }
+        var rims = new float[nz];
+        for (var z = 0; z < nz; z++)
+        {
+            rims[z] = Median(levels[z][rimFrom..within]);
+        }
+        var air = rims.Min();
+        var edges = new int[nz];
+        for (var z = 0; z < nz; z++)
+        {
+            var level = levels[z];
+            if (rims[z] > air + noise)
+            {
+                continue;
+            }
+            var edge = within - 1;
+            while (edge > 0 && level[edge] < rims[z] + (SolidEdgeSigmas * noise))
+            {
+                edge--;
+            }
+            if (edge < 4 * BinsPerVoxel)
+            {
+                continue;
+            }
+            var interior = Median(level[(int)(0.3 * edge)..((int)(0.7 * edge) + 1)]);
+            var band = Math.Max(2 * BinsPerVoxel, (int)(0.15 * edge));
+            var bright = level[(edge - band)..(edge + 1)].Max() >= interior + (WallSigmas * noise);
+            var inside = level[(edge - band)..Math.Max(edge - band + 1, edge - (2 * BinsPerVoxel) + 1)];
+            var dark = inside.Min() <= interior - (WallSigmas * noise);
+            if (interior >= rims[z] + (SolidEdgeSigmas * noise) && !bright && !dark)
+            {
+                edges[z] = edge;
+            }
+        }
+        var thin = (2 * ShellWindow(nz)) + 3;
+        var window = ShellWindow(nz);
+        int low = int.MaxValue, high = -1, radiusBins = 0;
+        for (var z = 0; z < nz; z++)
+        {
+            if (edges[z] == 0)
+            {
+                continue;
+            }
+            var first = z;
+            while (z + 1 < nz && edges[z + 1] > 0)
+            {
+                z++;
+            }
+            if (z - first + 1 <= thin)
+            {
+                continue;
+            }
+            (low, high) = (Math.Min(low, Math.Max(0, first - window)), Math.Max(high, Math.Min(nz - 1, z + window)));
+            for (var k = first; k <= z; k++)
+            {
+                radiusBins = Math.Max(radiusBins, edges[k] + 1);
+            }
+        }
+        if (high < 0)
+        {
+            return null;
+        }
+        var stride = sample.Stride;
+        var source = sample.SourceShape;
+        var radius = (double)radiusBins / BinsPerVoxel * stride;
+        AxisRange Disc(int length) => new(
+            Math.Max(0, (int)Math.Floor(((length - 1) / 2.0) - radius - stride)),
+            Math.Min(length, (int)Math.Ceiling(((length - 1) / 2.0) + radius + stride) + 1));
+        return new VoxelBox(
+            new(Math.Max(0, (low - 1) * stride + 1), Math.Min(source.Z, (high + 1) * stride)),
+            Disc(source.Y), Disc(source.X));
     }
 
     /// <summary>

@@ -106,30 +106,31 @@ public class SpecimenEvidenceTests
         }
     }
 
-    [Theory]
-    [InlineData(0.0, 1.0)]
-    [InlineData(0.0, 0.8)]
-    [InlineData(1.5, 0.85)]
-    [InlineData(3.0, 0.9)]
-    public void Probe_shaft(double offset, double aspect)
+    [Fact]
+    public void A_round_core_standing_in_air_on_the_axis_is_specimen_not_holder()
     {
-        double? Shaft(int z, double dy, double dx)
+        // A drilled core of radius 20 through the whole height, in air, with a few dense grains inside it. Symmetric
+        // about the axis, it vanishes into its own shell levels; only the grains would remain, and a box around them
+        // would cut the core.
+        (int Z, int Y, int X)[] grains = [(10, 4, -3), (18, -5, 6), (27, 6, 2), (31, -2, -7)];
+        static double? Core(int z, double dy, double dx, (int Z, int Y, int X)[] grains)
         {
-            // a small dense grain near the wall
-            if (Math.Pow(z - 20, 2) + Math.Pow(dy - 16, 2) + Math.Pow(dx - 8, 2) <= 4)
+            foreach (var g in grains)
             {
-                return 0.5;
+                if (Math.Pow(z - g.Z, 2) + Math.Pow(dy - g.Y, 2) + Math.Pow(dx - g.X, 2) <= 4)
+                {
+                    return 0.6;
+                }
             }
-            if (z is < 4 or >= 36)
-            {
-                return null;
-            }
-            var (y, x) = (dy - offset, dx);
-            var r = Math.Sqrt((y * y / (aspect * aspect)) + (x * x));
-            return r is >= 8 and < 12 ? 0.45 : r < 8 ? 0.24 : null;
+            return (dy * dy) + (dx * dx) < 20 * 20 ? 0.3 : 0.0;
         }
-        var result = SpecimenEvidence.Find(Scene(specimen: false, extra: Shaft));
-        Console.WriteLine($"PROBE off {offset} aspect {aspect}: {result}");
+        var result = SpecimenEvidence.Find(Scene(specimen: false, extra: (z, dy, dx) => Core(z, dy, dx, grains)));
+        Assert.NotNull(result.Solid);
+        var truth = new VoxelBox(new(0, Shape.Z), new(12, 52), new(12, 52));
+        Assert.True(result.Box is { } box && box.Contains(truth), $"{result} should contain the core {truth}");
+
+        // A tube of medium shows its wall at the edge: a container, not a solid.
+        Assert.Null(SpecimenEvidence.Find(Scene(specimen: true)).Solid);
     }
 
     [Fact]
