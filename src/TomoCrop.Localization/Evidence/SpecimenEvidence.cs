@@ -801,24 +801,11 @@ public static class SpecimenEvidence
         int low = int.MaxValue, high = -1, radiusBins = 0;
         var thin = (2 * ShellWindow(nz)) + 3;
         var runs = new List<(int First, int Last, int RadiusBins)>();
-        for (var z = 0; z < nz; z++)
+        foreach (var (first, last) in Runs(risen, thin + 1))
         {
-            if (!risen[z])
-            {
-                continue;
-            }
-            var first = z;
-            while (z + 1 < nz && risen[z + 1])
-            {
-                z++;
-            }
-            if (z - first + 1 <= thin)
-            {
-                continue;
-            }
-            (low, high) = (Math.Min(low, first), Math.Max(high, z));
+            (low, high) = (Math.Min(low, first), Math.Max(high, last));
             var runRadius = 0;
-            for (var k = first; k <= z; k++)
+            for (var k = first; k <= last; k++)
             {
                 // Out from the axis while the shells stay risen (a one-voxel dip tolerated).
                 var b = 0;
@@ -828,7 +815,7 @@ public static class SpecimenEvidence
                 }
                 runRadius = Math.Max(runRadius, b + BinsPerVoxel);
             }
-            runs.Add((first, z, runRadius));
+            runs.Add((first, last, runRadius));
             radiusBins = Math.Max(radiusBins, runRadius);
         }
         if (high < 0)
@@ -838,16 +825,45 @@ public static class SpecimenEvidence
         // A run's end slices pool medium slices into their levels and fall below the threshold: widen by that window.
         var window = ShellWindow(nz);
         (low, high) = (Math.Max(0, low - window), Math.Min(nz - 1, high + window));
+        return new Filling(DiscBox(sample, low, high, radiusBins), runs, HolderReference(levels, runs, window), axisVoxels);
+    }
+
+    /// <summary>Runs of consecutive set flags at least <paramref name="minLength"/> long: (first, last) index.</summary>
+    private static IEnumerable<(int First, int Last)> Runs(bool[] flags, int minLength)
+    {
+        for (var i = 0; i < flags.Length; i++)
+        {
+            if (!flags[i])
+            {
+                continue;
+            }
+            var first = i;
+            while (i + 1 < flags.Length && flags[i + 1])
+            {
+                i++;
+            }
+            if (i - first + 1 >= minLength)
+            {
+                yield return (first, i);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Input-voxel box of sample slices <paramref name="low"/>..<paramref name="high"/> (widened by a stride) and the
+    /// disc about the rotation axis out to <paramref name="radiusBins"/> radial bins (plus a stride).
+    /// </summary>
+    private static VoxelBox DiscBox(VolumeSample sample, int low, int high, int radiusBins)
+    {
         var stride = sample.Stride;
         var source = sample.SourceShape;
         var radius = (double)radiusBins / BinsPerVoxel * stride;
         AxisRange Disc(int length) => new(
             Math.Max(0, (int)Math.Floor(((length - 1) / 2.0) - radius - stride)),
             Math.Min(length, (int)Math.Ceiling(((length - 1) / 2.0) + radius + stride) + 1));
-        var box = new VoxelBox(
+        return new VoxelBox(
             new(Math.Max(0, (low - 1) * stride + 1), Math.Min(source.Z, (high + 1) * stride)),
             Disc(source.Y), Disc(source.X));
-        return new Filling(box, runs, HolderReference(levels, runs, window), axisVoxels);
     }
 
     /// <summary>
@@ -974,23 +990,10 @@ public static class SpecimenEvidence
         var thin = (2 * ShellWindow(nz)) + 3;
         var window = ShellWindow(nz);
         int low = int.MaxValue, high = -1, radiusBins = 0;
-        for (var z = 0; z < nz; z++)
+        foreach (var (first, last) in Runs([.. edges.Select(e => e > 0)], thin + 1))
         {
-            if (edges[z] == 0)
-            {
-                continue;
-            }
-            var first = z;
-            while (z + 1 < nz && edges[z + 1] > 0)
-            {
-                z++;
-            }
-            if (z - first + 1 <= thin)
-            {
-                continue;
-            }
-            (low, high) = (Math.Min(low, Math.Max(0, first - window)), Math.Max(high, Math.Min(nz - 1, z + window)));
-            for (var k = first; k <= z; k++)
+            (low, high) = (Math.Min(low, Math.Max(0, first - window)), Math.Max(high, Math.Min(nz - 1, last + window)));
+            for (var k = first; k <= last; k++)
             {
                 radiusBins = Math.Max(radiusBins, edges[k] + 1);
             }
@@ -999,15 +1002,7 @@ public static class SpecimenEvidence
         {
             return null;
         }
-        var stride = sample.Stride;
-        var source = sample.SourceShape;
-        var radius = (double)radiusBins / BinsPerVoxel * stride;
-        AxisRange Disc(int length) => new(
-            Math.Max(0, (int)Math.Floor(((length - 1) / 2.0) - radius - stride)),
-            Math.Min(length, (int)Math.Ceiling(((length - 1) / 2.0) + radius + stride) + 1));
-        return new VoxelBox(
-            new(Math.Max(0, (low - 1) * stride + 1), Math.Min(source.Z, (high + 1) * stride)),
-            Disc(source.Y), Disc(source.X));
+        return DiscBox(sample, low, high, radiusBins);
     }
 
     /// <summary>
