@@ -61,9 +61,9 @@ public sealed record EvidenceResult(VoxelBox? Box, long Voxels, int Components, 
     public bool Truncated { get; init; }
 
     /// <summary>
-    /// Symmetric material standing in air with no container wall at its edge — a core, rod, plug or pellet on the
-    /// rotation axis — which the holder model would take for medium (z span and the disc out to its edge), or null.
-    /// Always inside <see cref="Box"/>.
+    /// Specimen material round about the rotation axis that the holder model would take for holder — a core, rod or
+    /// plug standing in air with no container wall at its edge, or a band of shells denser than a tube's medium (a
+    /// centred bone shaft or capsule): its z span and the disc out to its edge, or null. Always inside <see cref="Box"/>.
     /// </summary>
     public VoxelBox? Solid { get; init; }
 
@@ -169,7 +169,8 @@ public static class SpecimenEvidence
         var filling = FilledSlices(sample, holder, residual, options);
         var filled = filling?.Box;
         var truncated = IsTruncated(sample, holder, residual);
-        var solid = truncated ? null : SolidSlices(sample, holder, LowerHalfSigma(residual));
+        var roundRadii = truncated ? null : RoundSpecimenRadii(sample, LowerHalfSigma(residual));
+        var solid = RoundSpecimenBox(sample, roundRadii, hide: null);
         var smooth = BoxMean3(residual, nz, ny, nx);
 
         // Background centre and spread of the smoothed residual: most voxels are background, and the lower half of
@@ -309,6 +310,9 @@ public static class SpecimenEvidence
         // otherwise (no reference level, or the specimen still hidden) the conservative disc stands.
         var shown = filling is { Reference: not null } && filling.Runs.All(run =>
             Enumerable.Range(run.First, run.Last - run.First + 1).Count(z => nearAxis[z]) >= MinShownFraction * (run.Last - run.First + 1));
+        // Where the components show a filled run, they also show the round specimen there.
+        var window = ShellWindow(nz);
+        solid = shown ? RoundSpecimenBox(sample, roundRadii, z => filling!.Runs.Any(r => z >= r.First - window && z <= r.Last + window)) : solid;
         return new EvidenceResult(Union(filled is { } f && !shown ? Union(box, f) : box, solid), kept, components, sigma, stride)
         {
             Filled = filled, Truncated = truncated, Solid = solid,
@@ -925,20 +929,54 @@ public static class SpecimenEvidence
     /// <summary>Where the radial profile stands this many voxel-noise sigmas above the rim's air, something is there.</summary>
     private const double SolidEdgeSigmas = 3.0;
 
+    /// <summary>
+    /// Inside a container whose wall begins at bin <paramref name="wall"/>: the outer bin of the outermost band of
+    /// shells, at least <see cref="MinBandVoxels"/> thick, standing <see cref="RisenSigmas"/> above the medium —
+    /// a specimen round about the axis that fills its shells (a hollow one too); 0 when none.
+    /// </summary>
+    private static int DenserBand(float[] level, int wall, float interior, double noise)
+    {
+        var from = Math.Max(0, wall - 2);
+        if (from < MinBandVoxels)
+        {
+            return 0;
+        }
+        // The medium: just inside the wall, or the interior's typical level where that is higher (a dark halo
+        // beside a bright wall is not the medium).
+        var medium = Math.Max(interior, level[from..wall].Order().ElementAt((wall - from) / 2));
+        int outer = 0, run = 0;
+        for (var b = 0; b < from; b++)
+        {
+            run = level[b] >= medium + (RisenSigmas * noise) ? run + 1 : 0;
+            outer = run >= MinBandVoxels ? b + 1 : outer;
+        }
+        return outer;
+    }
+
+    /// <summary>A band of shells denser than the medium must be this many voxels thick (a ring artefact is thinner).</summary>
+    private const int MinBandVoxels = 3;
+
+    /// <summary>Shells this many voxel-noise sigmas above the medium just inside the wall are denser than it.</summary>
+    private const double RisenSigmas = 2.0;
+
     /// <summary>A container wall differs from the material just inside it by at least this many voxel-noise sigmas.</summary>
     private const double WallSigmas = 0.5;
 
     /// <summary>
     /// The holder model takes whatever is symmetric about the axis for holder — right for a tube's wall and medium,
-    /// wrong for a specimen that is itself round about the axis and stands in air: a drilled core, a rod, a plug, a
-    /// pellet on a pin. It would vanish into its own shell levels and leave only its inclusions as evidence, and a
-    /// box around those would cut it. A tube shows its wall at the edge of the symmetric material — a band brighter
-    /// or (inside the edge's own fall) darker than the material just inside — and a solid does not. Slices whose rim
-    /// is air, whose symmetric material has no such band and whose interior is not air, for more slices than a tube's
-    /// end is thick, are solid: returned as their z span and the disc out to the edge. A core with a bright rind, or
-    /// a phase-contrast fringe at its edge, reads as a tube (see README).
+    /// wrong for a specimen that is itself round about the axis: a drilled core, a rod or a plug standing in air, a
+    /// bone shaft or a capsule centred in a tube. It vanishes into its own shell levels and leaves only its
+    /// inclusions, or the parts of its outline off the round, as evidence, and a box around those would cut it.
+    /// Each slice's own radial profile (lower quartile per one-voxel shell) tells: a tube shows its wall at the edge
+    /// of the symmetric material — a band brighter or (inside the edge's own fall) darker than the material inside
+    /// it — and a solid does not; inside a tube, away from its ends, a band of shells at least
+    /// <see cref="MinBandVoxels"/> thick standing <see cref="RisenSigmas"/> above the medium is a specimen filling
+    /// them. Per slice whose rim is air: the solid's edge or the band's outer shell, in voxels (0: neither; see
+    /// <see cref="RoundSpecimenBox"/>). A core with a bright rind, or a
+    /// phase-contrast fringe at its edge, reads as a tube; a solid inside a tube that fills it to the wall reads as
+    /// its medium (see README).
     /// </summary>
-    private static VoxelBox? SolidSlices(VolumeSample sample, HolderModel holder, double noise)
+    private static int[]? RoundSpecimenRadii(VolumeSample sample, double noise)
     {
         var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
         var rim = (Math.Min(ny, nx) / 2) - 1;
@@ -946,9 +984,11 @@ public static class SpecimenEvidence
         {
             return null;
         }
-        var levels = holder.Levels;
-        var within = Math.Min(levels[0].Length, BinsPerVoxel * rim);
-        var rimFrom = BinsPerVoxel * (rim - 3);
+        // Each slice's own shells (one voxel wide, no pooling along z): near the axis the holder model pools many
+        // slices, which would carry a medium's level into the air above its surface.
+        var levels = SliceShellQuartiles(sample);
+        var within = Math.Min(levels[0].Length, rim);
+        var rimFrom = rim - 3;
         static float Median(IEnumerable<float> values)
         {
             var sorted = values.Order().ToArray();
@@ -960,57 +1000,121 @@ public static class SpecimenEvidence
             rims[z] = Median(levels[z][rimFrom..within]);
         }
         var air = rims.Min();
+        // The outer edge of the symmetric material in each slice whose rim is air (-1: none, or rim not air).
+        var outer = new int[nz];
+        for (var z = 0; z < nz; z++)
+        {
+            var edge = within - 1;
+            while (edge > 0 && levels[z][edge] < rims[z] + (SolidEdgeSigmas * noise))
+            {
+                edge--;
+            }
+            outer[z] = rims[z] <= air + noise && edge >= 4 ? edge : -1;
+        }
+        var window = ShellWindow(nz);
+        bool Steady(int z) => Enumerable.Range(Math.Max(0, z - window), Math.Min(nz - 1, z + window) - Math.Max(0, z - window) + 1)
+            .All(k => outer[k] >= 0 && Math.Abs(outer[k] - outer[z]) <= 1);
         var edges = new int[nz];
         for (var z = 0; z < nz; z++)
         {
             var level = levels[z];
-            if (rims[z] > air + noise)
-            {
-                continue;
-            }
-            var edge = within - 1;
-            while (edge > 0 && level[edge] < rims[z] + (SolidEdgeSigmas * noise))
-            {
-                edge--;
-            }
-            if (edge < 4 * BinsPerVoxel)
+            var edge = outer[z];
+            if (edge < 0)
             {
                 continue;
             }
             var interior = Median(level[(int)(0.3 * edge)..((int)(0.7 * edge) + 1)]);
-            var band = Math.Max(2 * BinsPerVoxel, (int)(0.15 * edge));
+            var band = Math.Max(2, (int)(0.15 * edge));
             var bright = level[(edge - band)..(edge + 1)].Max() >= interior + (WallSigmas * noise);
-            var inside = level[(edge - band)..Math.Max(edge - band + 1, edge - (2 * BinsPerVoxel) + 1)];
+            var inside = level[(edge - band)..Math.Max(edge - band + 1, edge - 1)];
             var dark = inside.Min() <= interior - (WallSigmas * noise);
             if (interior >= rims[z] + (SolidEdgeSigmas * noise) && !bright && !dark)
             {
                 edges[z] = edge;
             }
+            else if ((bright || dark) && Steady(z))
+            {
+                // Inside a container, away from its ends (where the wall turns and the shells lag behind it).
+                edges[z] = DenserBand(level, edge - band, interior, noise);
+            }
         }
-        var thin = (2 * ShellWindow(nz)) + 3;
+        return edges;
+    }
+
+    /// <summary>
+    /// The box of <see cref="RoundSpecimenRadii"/>: runs of slices longer than a tube's end is thick (widened by the
+    /// shell window), the disc out to their largest radius; slices <paramref name="hide"/> accepts do not count.
+    /// </summary>
+    private static VoxelBox? RoundSpecimenBox(VolumeSample sample, int[]? radii, Func<int, bool>? hide)
+    {
+        if (radii is null)
+        {
+            return null;
+        }
+        var nz = radii.Length;
         var window = ShellWindow(nz);
-        int low = int.MaxValue, high = -1, radiusBins = 0;
-        foreach (var (first, last) in Runs([.. edges.Select(e => e > 0)], thin + 1))
+        var thin = (2 * window) + 3;
+        int low = int.MaxValue, high = -1, radius = 0;
+        foreach (var (first, last) in Runs([.. radii.Select((r, z) => r > 0 && !(hide?.Invoke(z) ?? false))], thin + 1))
         {
             (low, high) = (Math.Min(low, Math.Max(0, first - window)), Math.Max(high, Math.Min(nz - 1, last + window)));
             for (var k = first; k <= last; k++)
             {
-                radiusBins = Math.Max(radiusBins, edges[k] + 1);
+                radius = Math.Max(radius, radii[k] + 1);
             }
         }
-        if (high < 0)
+        return high < 0 ? null : DiscBox(sample, low, high, radius * BinsPerVoxel);
+    }
+
+    /// <summary>Per axial slice and one-voxel radial shell about the axis: the lower quartile of the shell's voxels in that slice.</summary>
+    private static float[][] SliceShellQuartiles(VolumeSample sample)
+    {
+        var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
+        var plane = ny * nx;
+        var (cy, cx) = AxisInSample(sample);
+        var radius = new int[plane];
+        for (var p = 0; p < plane; p++)
         {
-            return null;
+            var (dy, dx) = ((p / nx) - cy, (p % nx) - cx);
+            radius[p] = (int)Math.Sqrt((dy * dy) + (dx * dx));
         }
-        return DiscBox(sample, low, high, radiusBins);
+        var shells = radius.Max() + 1;
+        var pixels = Enumerable.Range(0, shells).Select(_ => new List<int>()).ToArray();
+        for (var p = 0; p < plane; p++)
+        {
+            pixels[radius[p]].Add(p);
+        }
+        var quartiles = new float[nz][];
+        var values = new List<float>();
+        for (var z = 0; z < nz; z++)
+        {
+            quartiles[z] = new float[shells];
+            for (var r = 0; r < shells; r++)
+            {
+                values.Clear();
+                foreach (var p in pixels[r])
+                {
+                    var v = sample.Data[(z * plane) + p];
+                    if (float.IsFinite(v))
+                    {
+                        values.Add(v);
+                    }
+                }
+                values.Sort();
+                quartiles[z][r] = values.Count == 0 ? float.NaN : values[(values.Count - 1) / 4];
+            }
+        }
+        return quartiles;
     }
 
     /// <summary>
     /// In a holder scan the rim of the field of view is air (or a faint tube edge): darker than the slice's interior.
     /// Where, in at least half the slices, the outermost full shells are within one noise sigma of the interior's level
     /// or above it, the view cuts through the object (or there is nothing but air): lateral evidence is not trusted.
-    /// Empty slices — flat, at the volume's lowest level, like the air above a short tube in a tall view — have no
-    /// vote while other slices hold something: otherwise a holder filling a third of the scan would count as cut.
+    /// Slices whose typical level is the volume's lowest — the air above a short tube in a tall view, the air inside a
+    /// tube below or above its medium — have no vote while other slices hold something: otherwise a holder filling a
+    /// third of the scan, or a tube whose medium fills a third of it, would count as cut. When every slice is at that
+    /// level (nothing but air, or one material filling the view) every slice votes.
     /// </summary>
     private static bool IsTruncated(VolumeSample sample, HolderModel holder, float[] residual)
     {
@@ -1031,17 +1135,15 @@ public static class SpecimenEvidence
         }
         var within = Math.Min(bins, BinsPerVoxel * rim);
         var typical = new float[nz];
-        var flat = new bool[nz];
         var all = new List<float>();
         for (var z = 0; z < nz; z++)
         {
             all.Clear();
             all.AddRange(holder.Levels[z].Take(within));
             typical[z] = Median(all);
-            flat[z] = all[^1] - all[0] <= 6 * noise;
         }
         var lowest = typical.Min();
-        var empty = Enumerable.Range(0, nz).Select(z => flat[z] && typical[z] <= lowest + (3 * noise)).ToArray();
+        var empty = Enumerable.Range(0, nz).Select(z => typical[z] <= lowest + (3 * noise)).ToArray();
         var silent = empty.All(e => e) ? new bool[nz] : empty;
         int cut = 0, votes = 0;
         for (var z = 0; z < nz; z++)

@@ -134,6 +134,27 @@ public class SpecimenEvidenceTests
     }
 
     [Fact]
+    public void A_hollow_specimen_centred_in_the_tube_is_kept_whole_where_its_wall_fills_the_shells()
+    {
+        // An oval bone shaft (wall 4 voxels, 24 × 19 voxels across) centred on the axis over z 4:36, a grain of
+        // debris near the tube wall. Where the shaft's wall covers every direction of a shell it vanishes into the
+        // shell level: only the arcs at the ends of its long axis were evidence, and the box missed the short axis.
+        static double? Shaft(int z, double dy, double dx)
+        {
+            if (Math.Pow(z - 20, 2) + Math.Pow(dy - 16, 2) + Math.Pow(dx - 8, 2) <= 4)
+            {
+                return 0.5;
+            }
+            var r = Math.Sqrt((dy * dy / 0.64) + (dx * dx));
+            return z is >= 4 and < 36 && r < 12 ? (r >= 8 ? 0.45 : 0.24) : null;
+        }
+        var result = SpecimenEvidence.Find(Scene(specimen: false, extra: Shaft));
+        Assert.NotNull(result.Solid);
+        var truth = new VoxelBox(new(4, 36), new(22, 42), new(20, 44));
+        Assert.True(result.Box is { } box && box.Contains(truth), $"{result} should contain the shaft {truth}");
+    }
+
+    [Fact]
     public void Box_mean_averages_the_neighbourhood_clipped_at_borders()
     {
         var data = new float[27 * 2];
@@ -227,6 +248,19 @@ public class SpecimenEvidenceTests
         // specimen (a homogeneous rod would look the same), so its disc is kept, but no more than the tube.
         Assert.InRange(box.Z.Start, 20, truth.Z.Start);
         Assert.True(box.Y.Start > 0 && box.Y.Stop < Shape.Y && box.X.Start > 0 && box.X.Stop < Shape.X, $"{box}: y and x should be cropped to the tube");
+    }
+
+    [Fact]
+    public void A_tube_whose_medium_fills_only_its_upper_part_is_not_a_cut_view()
+    {
+        // Air inside the tube below z = 22 (most slices): their interior is air like the rim, but the wall is there.
+        static double? InMedium(int z, double dy, double dx) =>
+            Math.Pow((z - 31) / 5.0, 2) + Math.Pow((dy - 6) / 7.0, 2) + Math.Pow((dx + 4) / 5.0, 2) <= 1 ? 0.3 : null;
+        var result = SpecimenEvidence.Find(Scene(specimen: false, mediumFrom: 22, extra: InMedium));
+        Assert.False(result.Truncated, $"{result}");
+        var truth = new VoxelBox(new(27, 36), new(31, 45), new(23, 33));
+        Assert.True(result.Box is { } box && box.Contains(truth) && box.Y.Start > 0 && box.Y.Stop < Shape.Y,
+            $"{result} should contain {truth} and crop y and x");
     }
 
     [Fact]
