@@ -1,3 +1,4 @@
+using TomoCrop.Localization.Profiles;
 using TomoCrop.Models;
 using TomoCrop.Volumes;
 
@@ -805,7 +806,7 @@ public static class SpecimenEvidence
         int low = int.MaxValue, high = -1, radiusBins = 0;
         var thin = (2 * ShellWindow(nz)) + 3;
         var runs = new List<(int First, int Last, int RadiusBins)>();
-        foreach (var (first, last) in Runs(risen, thin + 1))
+        foreach (var (first, last) in FlagRuns.Of(risen, thin + 1))
         {
             (low, high) = (Math.Min(low, first), Math.Max(high, last));
             var runRadius = 0;
@@ -830,27 +831,6 @@ public static class SpecimenEvidence
         var window = ShellWindow(nz);
         (low, high) = (Math.Max(0, low - window), Math.Min(nz - 1, high + window));
         return new Filling(DiscBox(sample, low, high, radiusBins), runs, HolderReference(levels, runs, window), axisVoxels);
-    }
-
-    /// <summary>Runs of consecutive set flags at least <paramref name="minLength"/> long: (first, last) index.</summary>
-    private static IEnumerable<(int First, int Last)> Runs(bool[] flags, int minLength)
-    {
-        for (var i = 0; i < flags.Length; i++)
-        {
-            if (!flags[i])
-            {
-                continue;
-            }
-            var first = i;
-            while (i + 1 < flags.Length && flags[i + 1])
-            {
-                i++;
-            }
-            if (i - first + 1 >= minLength)
-            {
-                yield return (first, i);
-            }
-        }
     }
 
     /// <summary>
@@ -1055,7 +1035,7 @@ public static class SpecimenEvidence
         var window = ShellWindow(nz);
         var thin = (2 * window) + 3;
         int low = int.MaxValue, high = -1, radius = 0;
-        foreach (var (first, last) in Runs([.. radii.Select((r, z) => r > 0 && !(hide?.Invoke(z) ?? false))], thin + 1))
+        foreach (var (first, last) in FlagRuns.Of([.. radii.Select((r, z) => r > 0 && !(hide?.Invoke(z) ?? false))], thin + 1))
         {
             (low, high) = (Math.Min(low, Math.Max(0, first - window)), Math.Max(high, Math.Min(nz - 1, last + window)));
             for (var k = first; k <= last; k++)

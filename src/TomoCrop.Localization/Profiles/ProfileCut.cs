@@ -101,7 +101,7 @@ public static class ProfileCut
                 $"no clear object: separation {Format(separation)} below {Format(options.MinContrast)} noise units");
         }
 
-        var runs = MergeShortGaps(Runs(above), positions, axisLength, options);
+        var runs = MergeShortGaps([.. FlagRuns.Of(above)], positions, axisLength, options);
         var (first, last) = KeptSpan(runs, positions, axisLength, options.ComparableRunFraction);
 
         // Conservative mapping: include the neighbouring below-threshold samples; the unsampled end of an
@@ -277,26 +277,6 @@ public static class ProfileCut
         var mid = diffs.Count / 2;
         var median = diffs.Count % 2 == 1 ? diffs[mid] : 0.5 * (diffs[mid - 1] + diffs[mid]);
         return median / (0.6745 * Math.Sqrt(2));
-    }
-
-    /// <summary>Runs of consecutive above-threshold samples, as inclusive sample-index pairs.</summary>
-    private static List<(int First, int Last)> Runs(bool[] above)
-    {
-        var runs = new List<(int, int)>();
-        for (var i = 0; i < above.Length; i++)
-        {
-            if (!above[i])
-            {
-                continue;
-            }
-            var first = i;
-            while (i + 1 < above.Length && above[i + 1])
-            {
-                i++;
-            }
-            runs.Add((first, i));
-        }
-        return runs;
     }
 
     private static List<(int First, int Last)> MergeShortGaps(
