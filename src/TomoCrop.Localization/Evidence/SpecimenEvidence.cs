@@ -190,7 +190,8 @@ public static class SpecimenEvidence
         {
             return new EvidenceResult(solid, 0, 0, sigma, sample.Stride) { Filled = filled, Truncated = truncated, Solid = solid };
         }
-        var thresholds = ShellThresholds(smooth, sample, centre, sigma, options);
+        var axisRings = AxisRings.Of(sample);
+        var thresholds = ShellThresholds(smooth, sample, axisRings, centre, sigma, options);
         var voxelNoise = LowerHalfSigma(residual);
         if (filling?.Reference is { } reference)
         {
@@ -241,7 +242,7 @@ public static class SpecimenEvidence
             {
                 continue;
             }
-            if (IsSingleSlice(members, ny * nx) || IsHolderLike(members, sample) || IsRaisedRingFragment(members, smooth, sample, thresholds))
+            if (IsSingleSlice(members, ny * nx) || IsHolderLike(members, sample) || IsRaisedRingFragment(members, smooth, sample, axisRings, thresholds))
             {
                 continue;
             }
@@ -442,28 +443,10 @@ public static class SpecimenEvidence
     /// median, above the background too. A specimen lifts only the sectors it occupies; rings it fills nearly whole
     /// leave no rest to judge by and do not count.
     /// </summary>
-    private static bool IsRaisedRingFragment(List<int> members, float[] smooth, VolumeSample sample, Thresholds thresholds)
+    private static bool IsRaisedRingFragment(List<int> members, float[] smooth, VolumeSample sample, AxisRings rings, Thresholds thresholds)
     {
-        var (ny, nx) = (sample.Shape.Y, sample.Shape.X);
-        var plane = ny * nx;
-        var (cy, cx) = AxisInSample(sample);
-        var radiusOf = new int[plane];
-        var radii = 0;
-        for (var p = 0; p < plane; p++)
-        {
-            var (dy, dx) = ((p / nx) - cy, (p % nx) - cx);
-            radiusOf[p] = (int)Math.Sqrt((dy * dy) + (dx * dx));
-            radii = Math.Max(radii, radiusOf[p] + 1);
-        }
-        var ringPixels = new List<int>[radii];
-        for (var r = 0; r < radii; r++)
-        {
-            ringPixels[r] = [];
-        }
-        for (var p = 0; p < plane; p++)
-        {
-            ringPixels[radiusOf[p]].Add(p);
-        }
+        var plane = sample.Shape.Y * sample.Shape.X;
+        var (radiusOf, ringPixels) = (rings.RadiusOf, rings.Pixels);
         var inComponent = new HashSet<int>(members);
         var rest = new List<float>();
         long onRaised = 0;
@@ -487,6 +470,28 @@ public static class SpecimenEvidence
             onRaised += rest[rest.Count / 2] >= 0 ? ring.Count() : 0;
         }
         return onRaised >= RaisedFragmentShare * members.Count;
+    }
+
+    /// <summary>Each in-plane pixel's whole-voxel distance from the rotation axis, and the pixels of each such ring.</summary>
+    private sealed record AxisRings(int[] RadiusOf, List<int>[] Pixels)
+    {
+        public static AxisRings Of(VolumeSample sample)
+        {
+            var (ny, nx) = (sample.Shape.Y, sample.Shape.X);
+            var (cy, cx) = AxisInSample(sample);
+            var radiusOf = new int[ny * nx];
+            for (var p = 0; p < radiusOf.Length; p++)
+            {
+                var (dy, dx) = ((p / nx) - cy, (p % nx) - cx);
+                radiusOf[p] = (int)Math.Sqrt((dy * dy) + (dx * dx));
+            }
+            var pixels = Enumerable.Range(0, radiusOf.Max() + 1).Select(_ => new List<int>()).ToArray();
+            for (var p = 0; p < radiusOf.Length; p++)
+            {
+                pixels[radiusOf[p]].Add(p);
+            }
+            return new AxisRings(radiusOf, pixels);
+        }
     }
 
     /// <summary>The rotation axis in sample coordinates: the centre of the slice.</summary>
@@ -627,27 +632,11 @@ public static class SpecimenEvidence
     /// short tube is quieter than the streaky air beside its wall), so each slice's levels are raised by its slab's
     /// noise relative to the typical slab's (<see cref="SlabNoiseFactors"/>).
     /// </summary>
-    private static Thresholds ShellThresholds(float[] smooth, VolumeSample sample, double centre, double sigma, EvidenceOptions options)
+    private static Thresholds ShellThresholds(float[] smooth, VolumeSample sample, AxisRings rings, double centre, double sigma, EvidenceOptions options)
     {
-        var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
-        var plane = ny * nx;
-        var (cy, cx) = AxisInSample(sample);
-        var radius = new int[plane];
-        for (var y = 0; y < ny; y++)
-        for (var x = 0; x < nx; x++)
-        {
-            radius[y * nx + x] = (int)Math.Sqrt(((y - cy) * (y - cy)) + ((x - cx) * (x - cx)));
-        }
-        var shells = radius.Max() + 1;
-        var members = new List<int>[shells];
-        for (var r = 0; r < shells; r++)
-        {
-            members[r] = [];
-        }
-        for (var p = 0; p < plane; p++)
-        {
-            members[radius[p]].Add(p);
-        }
+        var (nz, plane) = (sample.Shape.Z, sample.Shape.Y * sample.Shape.X);
+        var members = rings.Pixels;
+        var shells = members.Length;
         var shellCentres = new float[plane];
         var shellSigmas = new float[plane];
         var values = new List<float>();
@@ -1049,21 +1038,9 @@ public static class SpecimenEvidence
     /// <summary>Per axial slice and one-voxel radial shell about the axis: the lower quartile of the shell's voxels in that slice.</summary>
     private static float[][] SliceShellQuartiles(VolumeSample sample)
     {
-        var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
-        var plane = ny * nx;
-        var (cy, cx) = AxisInSample(sample);
-        var radius = new int[plane];
-        for (var p = 0; p < plane; p++)
-        {
-            var (dy, dx) = ((p / nx) - cy, (p % nx) - cx);
-            radius[p] = (int)Math.Sqrt((dy * dy) + (dx * dx));
-        }
-        var shells = radius.Max() + 1;
-        var pixels = Enumerable.Range(0, shells).Select(_ => new List<int>()).ToArray();
-        for (var p = 0; p < plane; p++)
-        {
-            pixels[radius[p]].Add(p);
-        }
+        var (nz, plane) = (sample.Shape.Z, sample.Shape.Y * sample.Shape.X);
+        var pixels = AxisRings.Of(sample).Pixels;
+        var shells = pixels.Length;
         var quartiles = new float[nz][];
         var values = new List<float>();
         for (var z = 0; z < nz; z++)
