@@ -167,10 +167,13 @@ public static class SpecimenEvidence
         var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
         var holder = HolderLevels(sample, options.ShellQuantile);
         var residual = WithoutShells(sample, holder);
-        var filling = FilledSlices(sample, holder, residual, options);
+        // The voxel noise of the residual and the rings about the axis, once for every rule below.
+        var voxelNoise = LowerHalfSigma(residual);
+        var axisRings = AxisRings.Of(sample);
+        var filling = FilledSlices(sample, holder, voxelNoise, options);
         var filled = filling?.Box;
-        var truncated = IsTruncated(sample, holder, residual);
-        var roundRadii = truncated ? null : RoundSpecimenRadii(sample, LowerHalfSigma(residual));
+        var truncated = IsTruncated(sample, holder, voxelNoise);
+        var roundRadii = truncated ? null : RoundSpecimenRadii(sample, axisRings, voxelNoise);
         var solid = RoundSpecimenBox(sample, roundRadii, hide: null);
         var smooth = BoxMean3(residual, nz, ny, nx);
 
@@ -190,9 +193,7 @@ public static class SpecimenEvidence
         {
             return new EvidenceResult(solid, 0, 0, sigma, sample.Stride) { Filled = filled, Truncated = truncated, Solid = solid };
         }
-        var axisRings = AxisRings.Of(sample);
         var thresholds = ShellThresholds(smooth, sample, axisRings, centre, sigma, options);
-        var voxelNoise = LowerHalfSigma(residual);
         if (filling?.Reference is { } reference)
         {
             // Levels and noise come from the holder model as it stands; only the components see the unhidden specimen.
@@ -757,12 +758,11 @@ public static class SpecimenEvidence
     /// returned with a conservative box — their z span, and in y and x the disc out to the farthest radius still risen
     /// in any of them — and the holder's level where nothing fills the shells, which <see cref="Unhidden"/> puts back.
     /// </summary>
-    private static Filling? FilledSlices(VolumeSample sample, HolderModel holder, float[] residual, EvidenceOptions options)
+    private static Filling? FilledSlices(VolumeSample sample, HolderModel holder, double noise, EvidenceOptions options)
     {
         var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
         var levels = holder.Levels;
         var bins = levels[0].Length;
-        var noise = LowerHalfSigma(residual);
         if (nz < 3 || !(noise > 0))
         {
             return null;
@@ -945,7 +945,7 @@ public static class SpecimenEvidence
     /// phase-contrast fringe at its edge, reads as a tube; a solid inside a tube that fills it to the wall reads as
     /// its medium (see README).
     /// </summary>
-    private static int[]? RoundSpecimenRadii(VolumeSample sample, double noise)
+    private static int[]? RoundSpecimenRadii(VolumeSample sample, AxisRings rings, double noise)
     {
         var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
         var rim = (Math.Min(ny, nx) / 2) - 1;
@@ -955,7 +955,7 @@ public static class SpecimenEvidence
         }
         // Each slice's own shells (one voxel wide, no pooling along z): near the axis the holder model pools many
         // slices, which would carry a medium's level into the air above its surface.
-        var levels = SliceShellQuartiles(sample);
+        var levels = SliceShellQuartiles(sample, rings);
         var within = Math.Min(levels[0].Length, rim);
         var rimFrom = rim - 3;
         static float Median(IEnumerable<float> values)
@@ -1036,10 +1036,10 @@ public static class SpecimenEvidence
     }
 
     /// <summary>Per axial slice and one-voxel radial shell about the axis: the lower quartile of the shell's voxels in that slice.</summary>
-    private static float[][] SliceShellQuartiles(VolumeSample sample)
+    private static float[][] SliceShellQuartiles(VolumeSample sample, AxisRings rings)
     {
         var (nz, plane) = (sample.Shape.Z, sample.Shape.Y * sample.Shape.X);
-        var pixels = AxisRings.Of(sample).Pixels;
+        var pixels = rings.Pixels;
         var shells = pixels.Length;
         var quartiles = new float[nz][];
         var values = new List<float>();
@@ -1073,11 +1073,10 @@ public static class SpecimenEvidence
     /// third of the scan, or a tube whose medium fills a third of it, would count as cut. When every slice is at that
     /// level (nothing but air, or one material filling the view) every slice votes.
     /// </summary>
-    private static bool IsTruncated(VolumeSample sample, HolderModel holder, float[] residual)
+    private static bool IsTruncated(VolumeSample sample, HolderModel holder, double noise)
     {
         var (nz, ny, nx) = (sample.Shape.Z, sample.Shape.Y, sample.Shape.X);
         var rim = (Math.Min(ny, nx) / 2) - 1;
-        var noise = LowerHalfSigma(residual);
         if (rim < 8 || !(noise > 0))
         {
             return true;
