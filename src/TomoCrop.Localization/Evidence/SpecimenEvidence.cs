@@ -782,7 +782,7 @@ public static class SpecimenEvidence
         var axisVoxels = Math.Max(3, (int)(AxisRadiusFraction * Math.Min(ny, nx) / 2));
         var axisBins = Math.Min(bins, BinsPerVoxel * axisVoxels);
         var rise = new float[axisBins];
-        var risen = new bool[nz];
+        var pooled = new bool[nz];
         for (var z = 0; z < nz; z++)
         {
             for (var b = 0; b < axisBins; b++)
@@ -790,8 +790,10 @@ public static class SpecimenEvidence
                 rise[b] = levels[z][b] - median[b];
             }
             Array.Sort(rise);
-            risen[z] = rise[axisBins / 2] >= threshold;
+            pooled[z] = rise[axisBins / 2] >= threshold;
         }
+        var air = AirSlices(sample, holder, noise);
+        var risen = LocallyRisen(sample, holder, axisBins, pooled, air, threshold);
         int low = int.MaxValue, high = -1, radiusBins = 0;
         var thin = (2 * ShellWindow(nz)) + 3;
         var runs = new List<(int First, int Last, int RadiusBins)>();
@@ -819,7 +821,51 @@ public static class SpecimenEvidence
         // A run's end slices pool medium slices into their levels and fall below the threshold: widen by that window.
         var window = ShellWindow(nz);
         (low, high) = (Math.Max(0, low - window), Math.Min(nz - 1, high + window));
-        return new Filling(DiscBox(sample, low, high, radiusBins), runs, HolderReference(levels, runs, window), axisVoxels);
+        return new Filling(DiscBox(sample, low, high, radiusBins), runs, HolderReference(levels, runs, window, air), axisVoxels);
+    }
+
+    /// <summary>
+    /// Narrows the slices the pooled holder levels call filled (<paramref name="risen"/>) to those whose own pixels
+    /// rise. Near the axis the holder model pools a few pixels over many slices (up to <see cref="MinShellValues"/>
+    /// values), and where a specimen makes up four in ten of them the pooled quartile rises by half a sigma: the rise
+    /// spreads well beyond the specimen's ends. Locally — the lower quartile of the pixels within
+    /// <paramref name="axisBins"/> of the axis in a slice and its two neighbours — it does not. A risen slice stays
+    /// filled when that local quartile stands <paramref name="threshold"/> above its median over the slices that are
+    /// neither risen nor air (the medium as it is); with fewer than <see cref="MinReferenceSlices"/> of those, nothing
+    /// is narrowed.
+    /// </summary>
+    private static bool[] LocallyRisen(VolumeSample sample, HolderModel holder, int axisBins, bool[] risen, bool[] air, double threshold)
+    {
+        var nz = sample.Shape.Z;
+        var plane = sample.Shape.Y * sample.Shape.X;
+        var near = Enumerable.Range(0, plane).Where(p => holder.Bin[p] < axisBins).ToArray();
+        var values = new List<float>(3 * near.Length);
+        var quartile = new float[nz];
+        for (var z = 0; z < nz; z++)
+        {
+            values.Clear();
+            for (var k = Math.Max(0, z - 1); k <= Math.Min(nz - 1, z + 1); k++)
+            {
+                foreach (var p in near)
+                {
+                    var v = sample.Data[(k * plane) + p];
+                    if (float.IsFinite(v))
+                    {
+                        values.Add(v);
+                    }
+                }
+            }
+            values.Sort();
+            quartile[z] = values.Count == 0 ? float.NaN : values[(values.Count - 1) / 4];
+        }
+        var medium = Enumerable.Range(0, nz).Where(z => !risen[z] && !air[z] && float.IsFinite(quartile[z])).Select(z => quartile[z]).Order().ToArray();
+        if (medium.Length < MinReferenceSlices)
+        {
+            return risen;
+        }
+        var level = medium[medium.Length / 2] + threshold;
+        // A slice with no finite pixel near the axis keeps the pooled verdict.
+        return Enumerable.Range(0, nz).Select(z => risen[z] && !(quartile[z] < level)).ToArray();
     }
 
     /// <summary>
@@ -840,13 +886,15 @@ public static class SpecimenEvidence
     }
 
     /// <summary>
-    /// Per radial bin, the median level over the slices no filled run (widened by the shell window) reaches: the
-    /// holder as it is where nothing fills it. Null when fewer than <see cref="MinReferenceSlices"/> such slices remain.
+    /// Per radial bin, the median level over the slices no filled run (widened by the shell window) reaches and that
+    /// are not <paramref name="air"/>: the holder as it is where nothing fills it — its medium, not the air above a
+    /// tube's surface or below its end, against which the whole medium would stand out. Null when fewer than
+    /// <see cref="MinReferenceSlices"/> such slices remain.
     /// </summary>
-    private static float[]? HolderReference(float[][] levels, List<(int First, int Last, int RadiusBins)> runs, int window)
+    private static float[]? HolderReference(float[][] levels, List<(int First, int Last, int RadiusBins)> runs, int window, bool[] air)
     {
         var nz = levels.Length;
-        var free = Enumerable.Range(0, nz).Where(z => !runs.Any(r => z >= r.First - window && z <= r.Last + window)).ToArray();
+        var free = Enumerable.Range(0, nz).Where(z => !air[z] && !runs.Any(r => z >= r.First - window && z <= r.Last + window)).ToArray();
         if (free.Length < MinReferenceSlices)
         {
             return null;
@@ -1081,7 +1129,7 @@ public static class SpecimenEvidence
         {
             return true;
         }
-        var bins = holder.Levels[0].Length;
+        var within = Math.Min(holder.Levels[0].Length, BinsPerVoxel * rim);
         var outer = new List<float>();
         var inner = new List<float>();
         static float Median(List<float> values)
@@ -1089,18 +1137,7 @@ public static class SpecimenEvidence
             values.Sort();
             return values[values.Count / 2];
         }
-        var within = Math.Min(bins, BinsPerVoxel * rim);
-        var typical = new float[nz];
-        var all = new List<float>();
-        for (var z = 0; z < nz; z++)
-        {
-            all.Clear();
-            all.AddRange(holder.Levels[z].Take(within));
-            typical[z] = Median(all);
-        }
-        var lowest = typical.Min();
-        var empty = Enumerable.Range(0, nz).Select(z => typical[z] <= lowest + (3 * noise)).ToArray();
-        var silent = empty.All(e => e) ? new bool[nz] : empty;
+        var silent = AirSlices(sample, holder, noise);
         int cut = 0, votes = 0;
         for (var z = 0; z < nz; z++)
         {
@@ -1118,6 +1155,29 @@ public static class SpecimenEvidence
             votes++;
         }
         return 2 * cut >= votes;
+    }
+
+    /// <summary>
+    /// Slices whose typical level (the median of their shell levels out to the view's rim) is within three voxel-noise
+    /// sigmas of the volume's lowest — air above a short tube, or inside a tube above or below its medium — while
+    /// other slices hold something; none when every slice is at that level (nothing but air, or one material).
+    /// </summary>
+    private static bool[] AirSlices(VolumeSample sample, HolderModel holder, double noise)
+    {
+        var nz = sample.Shape.Z;
+        var rim = (Math.Min(sample.Shape.Y, sample.Shape.X) / 2) - 1;
+        var within = Math.Clamp(BinsPerVoxel * rim, 1, holder.Levels[0].Length);
+        var typical = new float[nz];
+        var shells = new float[within];
+        for (var z = 0; z < nz; z++)
+        {
+            Array.Copy(holder.Levels[z], shells, within);
+            Array.Sort(shells);
+            typical[z] = shells[within / 2];
+        }
+        var lowest = typical.Min();
+        var air = typical.Select(level => level <= lowest + (3 * noise)).ToArray();
+        return air.All(a => a) ? new bool[nz] : air;
     }
 
     /// <summary>Robust sigma from the lower half of the values (median − lower quartile), which the denser specimen leaves alone.</summary>
