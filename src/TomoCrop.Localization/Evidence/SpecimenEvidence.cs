@@ -34,7 +34,8 @@ public sealed record EvidenceOptions
 
     /// <summary>
     /// A slice's shells around the rotation axis count as filled when their level rises this many voxel-noise sigmas
-    /// above the same shells' median level over all slices (<see cref="EvidenceResult.Box"/> then covers them).
+    /// above the same shells' usual level — their lower quartile over the slices that are not air
+    /// (<see cref="EvidenceResult.Box"/> then covers them).
     /// </summary>
     public double FilledSigmas { get; init; } = 0.5;
 
@@ -146,11 +147,12 @@ public static class SpecimenEvidence
         // filling the view showed evidence in only two thirds of its slices): sides kept to the border stay there.
         var decidesBorderSides = !evidence.Truncated;
         var floor = new AxisRange(Math.Max(0, found.Start - options.MarginVoxels), Math.Min(axisLength, found.Stop + options.MarginVoxels));
-        var start = decision.Range.Start == 0
-            ? (decidesBorderSides ? widened.Start : 0)
+        // There, too, the evidence may miss what fills the view: on a side the profile cropped it only widens.
+        var start = decision.Range.Start == 0 ? (decidesBorderSides ? widened.Start : 0)
+            : evidence.Truncated ? Math.Min(decision.Range.Start, widened.Start)
             : Math.Min(Math.Max(decision.Range.Start, widened.Start), floor.Start);
-        var stop = decision.Range.Stop == axisLength
-            ? (decidesBorderSides ? widened.Stop : axisLength)
+        var stop = decision.Range.Stop == axisLength ? (decidesBorderSides ? widened.Stop : axisLength)
+            : evidence.Truncated ? Math.Max(decision.Range.Stop, widened.Stop)
             : Math.Max(Math.Min(decision.Range.Stop, widened.Stop), floor.Stop);
         var (lowBorder, highBorder) = evidence.NearBorders(axis, axisLength);
         start = lowBorder ? 0 : start;
@@ -753,8 +755,8 @@ public static class SpecimenEvidence
     /// <summary>
     /// Where a specimen fills the holder's shells around the rotation axis it lifts their (low-quantile) level to its
     /// own and hides from the residual: a large specimen centred on the axis would leave evidence only at its rim, or
-    /// none. Such slices show as a rise of the shells nearest the axis above those shells' median level over all
-    /// slices. Runs of them thicker than a tube bottom or medium surface (<see cref="IsHolderLike"/>'s thin rule) are
+    /// none. Such slices show as a rise of the shells nearest the axis above those shells' usual level (the lower
+    /// quartile over the slices that are not air), confirmed by the slice's own pixels (<see cref="LocallyRisen"/>). Runs of them thicker than a tube bottom or medium surface (<see cref="IsHolderLike"/>'s thin rule) are
     /// returned with a conservative box — their z span, and in y and x the disc out to the farthest radius still risen
     /// in any of them — and the holder's level where nothing fills the shells, which <see cref="Unhidden"/> puts back.
     /// </summary>
@@ -768,16 +770,22 @@ public static class SpecimenEvidence
             return null;
         }
         var threshold = options.FilledSigmas * noise;
-        var median = new float[bins];
-        var column = new float[nz];
+        // Each shell's usual level: the lower quartile over the slices that are not air. Over all slices, the air
+        // above or below a tube's medium set it when the medium filled less than half of them, and the whole medium
+        // rose above it as if a specimen filled it; a low quantile keeps a specimen that fills most of the medium's
+        // slices risen above it.
+        var air = AirSlices(sample, holder, noise);
+        var counted = Enumerable.Range(0, nz).Where(z => !air[z]).ToArray();
+        var usual = new float[bins];
+        var column = new float[counted.Length];
         for (var b = 0; b < bins; b++)
         {
-            for (var z = 0; z < nz; z++)
+            for (var i = 0; i < counted.Length; i++)
             {
-                column[z] = levels[z][b];
+                column[i] = levels[counted[i]][b];
             }
             Array.Sort(column);
-            median[b] = column[nz / 2];
+            usual[b] = column[(column.Length - 1) / 4];
         }
         var axisVoxels = Math.Max(3, (int)(AxisRadiusFraction * Math.Min(ny, nx) / 2));
         var axisBins = Math.Min(bins, BinsPerVoxel * axisVoxels);
@@ -787,12 +795,11 @@ public static class SpecimenEvidence
         {
             for (var b = 0; b < axisBins; b++)
             {
-                rise[b] = levels[z][b] - median[b];
+                rise[b] = levels[z][b] - usual[b];
             }
             Array.Sort(rise);
             pooled[z] = rise[axisBins / 2] >= threshold;
         }
-        var air = AirSlices(sample, holder, noise);
         var risen = LocallyRisen(sample, holder, axisBins, pooled, air, threshold);
         int low = int.MaxValue, high = -1, radiusBins = 0;
         var thin = (2 * ShellWindow(nz)) + 3;
@@ -805,7 +812,7 @@ public static class SpecimenEvidence
             {
                 // Out from the axis while the shells stay risen (a one-voxel dip tolerated).
                 var b = 0;
-                while (b + BinsPerVoxel < bins && Math.Max(levels[k][b] - median[b], levels[k][b + BinsPerVoxel] - median[b + BinsPerVoxel]) >= threshold)
+                while (b + BinsPerVoxel < bins && Math.Max(levels[k][b] - usual[b], levels[k][b + BinsPerVoxel] - usual[b + BinsPerVoxel]) >= threshold)
                 {
                     b++;
                 }
@@ -1159,24 +1166,30 @@ public static class SpecimenEvidence
 
     /// <summary>
     /// Slices whose typical level (the median of their shell levels out to the view's rim) is within three voxel-noise
-    /// sigmas of the volume's lowest — air above a short tube, or inside a tube above or below its medium — while
-    /// other slices hold something; none when every slice is at that level (nothing but air, or one material).
+    /// sigmas of the air at the rim (the median over slices of the outermost full shells' level) or below it — air
+    /// above a short tube, or inside a tube above or below its medium — while other slices hold something; none when
+    /// every slice is at that level (nothing but air, one material filling the view, or a tube as wide as the view).
     /// </summary>
     private static bool[] AirSlices(VolumeSample sample, HolderModel holder, double noise)
     {
         var nz = sample.Shape.Z;
         var rim = (Math.Min(sample.Shape.Y, sample.Shape.X) / 2) - 1;
         var within = Math.Clamp(BinsPerVoxel * rim, 1, holder.Levels[0].Length);
+        var outerFrom = Math.Clamp(BinsPerVoxel * (rim - 3), 0, within - 1);
         var typical = new float[nz];
+        var outer = new float[nz];
         var shells = new float[within];
         for (var z = 0; z < nz; z++)
         {
             Array.Copy(holder.Levels[z], shells, within);
+            Array.Sort(shells, outerFrom, within - outerFrom);
+            outer[z] = shells[(outerFrom + within) / 2];
             Array.Sort(shells);
             typical[z] = shells[within / 2];
         }
-        var lowest = typical.Min();
-        var air = typical.Select(level => level <= lowest + (3 * noise)).ToArray();
+        Array.Sort(outer);
+        var rimAir = outer[nz / 2];
+        var air = typical.Select(level => level <= rimAir + (3 * noise)).ToArray();
         return air.All(a => a) ? new bool[nz] : air;
     }
 

@@ -249,10 +249,13 @@ public class SpecimenEvidenceTests
         var box = result.Box!.Value;
         var truth = new VoxelBox(new(27, 38), new(31, 45), new(23, 33));
         Assert.True(box.Contains(truth), $"{box} should contain {truth}");
-        // The air slices are cropped. The tube's medium rises above the air slices' level like shells filled by a
-        // specimen (a homogeneous rod would look the same), so its disc is kept, but no more than the tube.
-        Assert.InRange(box.Z.Start, 20, truth.Z.Start);
-        Assert.True(box.Y.Start > 0 && box.Y.Stop < Shape.Y && box.X.Start > 0 && box.X.Stop < Shape.X, $"{box}: y and x should be cropped to the tube");
+        // The air slices are cropped, and the tube's medium is holder: the shells' usual level is taken over the
+        // slices that are not air, so the medium does not rise above it as a specimen filling them would.
+        Assert.Null(result.Filled);
+        for (var axis = 0; axis < 3; axis++)
+        {
+            Assert.True(box[axis].Start >= truth[axis].Start - 3 && box[axis].Stop <= truth[axis].Stop + 3, $"{result} should hug {truth}");
+        }
     }
 
     [Fact]
@@ -264,8 +267,14 @@ public class SpecimenEvidenceTests
         var result = SpecimenEvidence.Find(Scene(specimen: false, mediumFrom: 22, extra: InMedium));
         Assert.False(result.Truncated, $"{result}");
         var truth = new VoxelBox(new(27, 36), new(31, 45), new(23, 33));
-        Assert.True(result.Box is { } box && box.Contains(truth) && box.Y.Start > 0 && box.Y.Stop < Shape.Y,
-            $"{result} should contain {truth} and crop y and x");
+        Assert.True(result.Box is { } box && box.Contains(truth), $"{result} should contain {truth}");
+        // Nor does the medium count as filling the shells about the axis: it fills fewer than half of the slices, and
+        // measured against all of them (mostly air) it rose like a specimen, and the box took the whole tube.
+        Assert.Null(result.Filled);
+        for (var axis = 0; axis < 3; axis++)
+        {
+            Assert.True(result.Box!.Value[axis].Start >= truth[axis].Start - 3 && result.Box!.Value[axis].Stop <= truth[axis].Stop + 3, $"{result} should hug {truth}");
+        }
     }
 
     [Fact]
@@ -405,10 +414,13 @@ public class SpecimenEvidenceTests
         var y = SpecimenEvidence.Narrow(new AxisDecision(new AxisRange(30, 160), 0.9, false, "object"), evidence, 1, 192, EvidenceOptions.Default);
         Assert.Equal(new AxisRange(0, 192), y.Range);
 
-        // A view cutting through the object: the evidence may miss part of it, so the border side stays.
+        // A view cutting through the object: the evidence may miss part of it, so the border side stays, and a side
+        // the certainty cropped is only ever widened by it (to the evidence plus its full margin), never tightened.
         var truncated = evidence with { Truncated = true };
         Assert.Equal(new AxisRange(0, 192), SpecimenEvidence.Narrow(whole, truncated, 0, 192, EvidenceOptions.Default).Range);
-        Assert.Equal(new AxisRange(0, 109), SpecimenEvidence.Narrow(whole with { Range = new(0, 150), KeptFullExtent = false }, truncated, 0, 192, EvidenceOptions.Default).Range);
+        Assert.Equal(new AxisRange(0, 150), SpecimenEvidence.Narrow(whole with { Range = new(0, 150), KeptFullExtent = false }, truncated, 0, 192, EvidenceOptions.Default).Range);
+        Assert.Equal(new AxisRange(0, 109), SpecimenEvidence.Narrow(whole with { Range = new(0, 80), KeptFullExtent = false }, truncated, 0, 192, EvidenceOptions.Default).Range);
+        Assert.Equal(new AxisRange(58, 187), SpecimenEvidence.Narrow(cropped with { Range = new(90, 150) }, truncated, 2, 192, EvidenceOptions.Default).Range);
 
         // No evidence at all: the whole axis.
         var none = SpecimenEvidence.Narrow(cropped, new EvidenceResult(null, 0, 0, 0.1, 2), 2, 192, EvidenceOptions.Default);
