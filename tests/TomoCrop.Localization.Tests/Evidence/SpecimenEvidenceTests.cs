@@ -89,18 +89,22 @@ public class SpecimenEvidenceTests
         // A generated scan (the varied suite's "touching-wall" fish at 240³, seed 9204): an upturned tube whose domed
         // end fills the top slices. Noise breaks the dome's raised rings into three fragments that are not
         // symmetric on their own; kept, they stretched the box to the top of the volume and across the tube.
+        AssertEvidenceHugs(suiteCase: 11, "touching-wall-u16");
+    }
+
+    /// <summary>
+    /// The evidence in case <paramref name="suiteCase"/> of the varied suite at 240³, seed 9204, written as raw: within
+    /// the localizer's margin floor of the truth on every face, and no more than 8 voxels out.
+    /// </summary>
+    private static void AssertEvidenceHugs(int suiteCase, string label)
+    {
         using var directory = new TempDirectory();
-        var named = PhantomSuite.Varied(240, 9204)[11];
-        Assert.Equal("touching-wall-u16", named.Label);
+        var named = PhantomSuite.Varied(240, 9204)[suiteCase];
+        Assert.Equal(label, named.Label);
         var scan = PhantomGenerator.Write(named.Spec, directory.File("scan.raw"), new VolumeWriteOptions { Format = VolumeFormat.Raw });
         using var volume = VolumeIO.Open(scan.Path);
         var result = SpecimenEvidence.Find(VolumeSample.Read(volume, 128, IoLimits.Default));
-        AssertHugs(result, scan.BoxZyx!);
-    }
-
-    /// <summary>Within the localizer's margin floor of the truth on every face, and no more than 8 voxels out.</summary>
-    private static void AssertHugs(EvidenceResult result, int[][] truth)
-    {
+        var truth = scan.BoxZyx!;
         Assert.NotNull(result.Box);
         var box = result.Box!.Value;
         var expected = string.Join(",", truth.Select(range => $"{range[0]}:{range[1]}"));
@@ -359,13 +363,7 @@ public class SpecimenEvidenceTests
         // and where the specimen makes up four in ten of them the pooled quartile rises by half a sigma. Counted as
         // filled, the 40 slices below the cluster (which no component reaches) made the filled run look hidden, and
         // the box took the disc about the axis down to z 222.
-        using var directory = new TempDirectory();
-        var named = PhantomSuite.Varied(240, 9204)[17];
-        Assert.Equal("masked-circle", named.Label);
-        var scan = PhantomGenerator.Write(named.Spec, directory.File("scan.raw"), new VolumeWriteOptions { Format = VolumeFormat.Raw });
-        using var volume = VolumeIO.Open(scan.Path);
-        var result = SpecimenEvidence.Find(VolumeSample.Read(volume, 128, IoLimits.Default));
-        AssertHugs(result, scan.BoxZyx!);
+        AssertEvidenceHugs(suiteCase: 17, "masked-circle");
     }
 
     [Fact]
