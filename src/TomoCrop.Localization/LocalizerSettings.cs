@@ -1,5 +1,6 @@
 using TomoCrop.Localization.Classical;
 using TomoCrop.Localization.Clustering;
+using TomoCrop.Localization.Evidence;
 using TomoCrop.Localization.Profiles;
 using TomoCrop.Localization.Rotation;
 using TomoCrop.Models;
@@ -73,6 +74,22 @@ public sealed record LocalizerSettings
         return cut;
     }
 
+    /// <summary>
+    /// The evidence step's settings with this record's margins: an operator's margin is the least kept beyond what
+    /// the localizer found, whichever of its signals set the face (a side the evidence decides carries the evidence's
+    /// margin, not the certainty cut's).
+    /// </summary>
+    public EvidenceOptions? ApplyTo(EvidenceOptions? defaults)
+    {
+        if (defaults is not { } evidence)
+        {
+            return null;
+        }
+        if (MarginVoxels is { } voxels) evidence = evidence with { MarginVoxels = voxels };
+        if (MarginPercent is { } percent) evidence = evidence with { MarginPercent = percent };
+        return evidence;
+    }
+
     /// <summary>Builds the localizer; a model is loaded (and its sha256 checked) here.</summary>
     public ILocalizer Create() => NormaliseMethod(Method) switch
     {
@@ -80,11 +97,13 @@ public sealed record LocalizerSettings
         {
             Device = Device,
             Cut = ApplyTo(RotationLocalizerOptions.Default.Cut),
+            Evidence = ApplyTo(RotationLocalizerOptions.Default.Evidence),
         }),
         Clustering => new ClusteringLocalizer(ModelPath ?? ModelCatalog.DefaultSortingModelPath, ClusteringLocalizerOptions.Default with
         {
             Device = Device,
             Cut = ApplyTo(ClusteringLocalizerOptions.Default.Cut),
+            Evidence = ApplyTo(ClusteringLocalizerOptions.Default.Evidence),
             Epsilon = ClusterEpsilon ?? ClusteringLocalizerOptions.Default.Epsilon,
             MinSamples = ClusterMinSamples ?? ClusteringLocalizerOptions.Default.MinSamples,
         }),
