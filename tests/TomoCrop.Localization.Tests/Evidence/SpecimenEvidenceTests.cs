@@ -115,6 +115,17 @@ public class SpecimenEvidenceTests
         }
     }
 
+    /// <summary>The evidence box holds <paramref name="truth"/> and lies within 3 voxels of it on every face.</summary>
+    private static void AssertHolds(EvidenceResult result, VoxelBox truth)
+    {
+        Assert.True(result.Box is { } box && box.Contains(truth), $"{result} should contain {truth}");
+        for (var axis = 0; axis < 3; axis++)
+        {
+            var found = result.Box!.Value[axis];
+            Assert.True(found.Start >= truth[axis].Start - 3 && found.Stop <= truth[axis].Stop + 3, $"{result} should hug {truth}");
+        }
+    }
+
     [Fact]
     public void A_round_core_standing_in_air_on_the_axis_is_specimen_not_holder()
     {
@@ -249,17 +260,10 @@ public class SpecimenEvidenceTests
             Math.Pow((z - 32) / 5.0, 2) + Math.Pow((dy - 6) / 7.0, 2) + Math.Pow((dx + 4) / 5.0, 2) <= 1 ? 0.3 : null;
         var result = SpecimenEvidence.Find(Scene(specimen: false, tubeFrom: 24, extra: Specimen));
         Assert.False(result.Truncated, $"{result}");
-        Assert.NotNull(result.Box);
-        var box = result.Box!.Value;
-        var truth = new VoxelBox(new(27, 38), new(31, 45), new(23, 33));
-        Assert.True(box.Contains(truth), $"{box} should contain {truth}");
         // The air slices are cropped, and the tube's medium is holder: the shells' usual level is taken over the
         // slices that are not air, so the medium does not rise above it as a specimen filling them would.
         Assert.Null(result.Filled);
-        for (var axis = 0; axis < 3; axis++)
-        {
-            Assert.True(box[axis].Start >= truth[axis].Start - 3 && box[axis].Stop <= truth[axis].Stop + 3, $"{result} should hug {truth}");
-        }
+        AssertHolds(result, new VoxelBox(new(27, 38), new(31, 45), new(23, 33)));
     }
 
     [Fact]
@@ -270,15 +274,10 @@ public class SpecimenEvidenceTests
             Math.Pow((z - 31) / 5.0, 2) + Math.Pow((dy - 6) / 7.0, 2) + Math.Pow((dx + 4) / 5.0, 2) <= 1 ? 0.3 : null;
         var result = SpecimenEvidence.Find(Scene(specimen: false, mediumFrom: 22, extra: InMedium));
         Assert.False(result.Truncated, $"{result}");
-        var truth = new VoxelBox(new(27, 36), new(31, 45), new(23, 33));
-        Assert.True(result.Box is { } box && box.Contains(truth), $"{result} should contain {truth}");
         // Nor does the medium count as filling the shells about the axis: it fills fewer than half of the slices, and
         // measured against all of them (mostly air) it rose like a specimen, and the box took the whole tube.
         Assert.Null(result.Filled);
-        for (var axis = 0; axis < 3; axis++)
-        {
-            Assert.True(result.Box!.Value[axis].Start >= truth[axis].Start - 3 && result.Box!.Value[axis].Stop <= truth[axis].Stop + 3, $"{result} should hug {truth}");
-        }
+        AssertHolds(result, new VoxelBox(new(27, 36), new(31, 45), new(23, 33)));
     }
 
     [Fact]
@@ -324,14 +323,8 @@ public class SpecimenEvidenceTests
         var result = SpecimenEvidence.Find(Scene(specimen: false, extra: OffAxis));
         Assert.NotNull(result.Filled);
         Assert.NotNull(result.Box);
-        var box = result.Box!.Value;
-        var truth = new VoxelBox(new(12, 29), new(27, 51), new(22, 42));
-        Assert.True(box.Contains(truth), $"{result} should contain {truth}");
         // A disc about the axis out to where the shells stay filled would reach y 12; the outline stays within two voxels.
-        for (var axis = 0; axis < 3; axis++)
-        {
-            Assert.True(box[axis].Start >= truth[axis].Start - 3 && box[axis].Stop <= truth[axis].Stop + 3, $"{box} should hug {truth}");
-        }
+        AssertHolds(result, new VoxelBox(new(12, 29), new(27, 51), new(22, 42)));
     }
 
     [Fact]
@@ -345,14 +338,7 @@ public class SpecimenEvidenceTests
             Math.Pow((z - 30) / 6.0, 2) + Math.Pow(dy / 12.0, 2) + Math.Pow(dx / 7.0, 2) <= 1 ? 0.3 : null;
         var result = SpecimenEvidence.Find(Scene(specimen: false, mediumFrom: 14, extra: Centred));
         Assert.NotNull(result.Filled);
-        Assert.NotNull(result.Box);
-        var box = result.Box!.Value;
-        var truth = new VoxelBox(new(24, 37), new(20, 44), new(25, 39));
-        Assert.True(box.Contains(truth), $"{result} should contain {truth}");
-        for (var axis = 1; axis < 3; axis++)
-        {
-            Assert.True(box[axis].Start >= truth[axis].Start - 3 && box[axis].Stop <= truth[axis].Stop + 3, $"{box} should hug {truth}, not a disc about the axis");
-        }
+        AssertHolds(result, new VoxelBox(new(24, 37), new(20, 44), new(25, 39)));
     }
 
     [Fact]
