@@ -92,6 +92,27 @@ public class SpecimenEvidenceTests
         AssertEvidenceHugs(suiteCase: 11, "touching-wall-u16");
     }
 
+    [Fact]
+    public void A_small_fishs_thin_faint_tail_is_reached_from_its_body()
+    {
+        // A generated scan (the varied suite's small fish at 256³, seed 9611 — the case a fresh evaluation cut): the
+        // last 24 voxels of the fish are a tail one or two voxels thick. At stride 2 the sample hits it only now and
+        // then, and the 3×3×3 mean dilutes what it hits below the grow level: the box ended at y 120 (truth 144).
+        using var directory = new TempDirectory();
+        var named = PhantomSuite.Varied(256, 9611)[13];
+        Assert.Equal("small-u16", named.Label);
+        var scan = PhantomGenerator.Write(named.Spec, directory.File("scan.raw"), new VolumeWriteOptions { Format = VolumeFormat.Raw });
+        using var volume = VolumeIO.Open(scan.Path);
+        var result = SpecimenEvidence.Find(VolumeSample.Read(volume, 128, IoLimits.Default));
+        var truth = VoxelBox.FromJsonArray(scan.BoxZyx!);
+        Assert.NotNull(result.Box);
+        for (var axis = 0; axis < 3; axis++)
+        {
+            // Within the margin floor the localizer never cuts into (6 voxels).
+            Assert.True(result.Box!.Value[axis].Start <= truth[axis].Start + 6 && result.Box!.Value[axis].Stop >= truth[axis].Stop - 6, $"{result} should hold {truth}");
+        }
+    }
+
     /// <summary>
     /// The evidence in case <paramref name="suiteCase"/> of the varied suite at 240³, seed 9204, written as raw: within
     /// the localizer's margin floor of the truth on every face, and no more than 8 voxels out.
