@@ -336,15 +336,16 @@ public static class SpecimenEvidence
     }
 
     /// <summary>
-    /// A voxel of the unsmoothed residual this many voxel-noise sigmas above the holder is specimen when it lies
-    /// within <see cref="TailGap"/> sample voxels of the kept components or of another such voxel: noise reaches it in
-    /// about one voxel in 30,000, a fish's thin tail or a fin's rays in many of theirs.
+    /// A voxel of the unsmoothed residual this many sigmas (the residual's, inside the reconstruction circle) above the
+    /// holder is specimen when it lies within <see cref="TailGap"/> sample voxels of the kept components or of another
+    /// such voxel: noise reaches it in about one voxel in 4,000, a fish's thin tail in many of its voxels.
     /// </summary>
     private const double TailSigmas = 3.5;
 
     /// <summary>
-    /// Gap (sample voxels) a faint thin part may leave between its bright voxels: at a stride of 2 or more the sample
-    /// hits a tail one or two voxels thick only now and then, and the 3×3×3 mean dilutes what it hits below the grow level.
+    /// Step (sample voxels) from one lit voxel to the next: 1, the 26 neighbours. At a stride of 2 or more the sample
+    /// hits a tail one or two voxels thick only now and then, and the 3×3×3 mean dilutes what it hits below the grow
+    /// level, but the voxels it hits still touch; a wider step let noise percolate through noisy scans.
     /// </summary>
     private const int TailGap = 1;
 
@@ -850,7 +851,8 @@ public static class SpecimenEvidence
     /// Where a specimen fills the holder's shells around the rotation axis it lifts their (low-quantile) level to its
     /// own and hides from the residual: a large specimen centred on the axis would leave evidence only at its rim, or
     /// none. Such slices show as a rise of the shells nearest the axis above those shells' usual level (the lower
-    /// quartile over the slices that are not air), confirmed by the slice's own pixels (<see cref="LocallyRisen"/>). Runs of them thicker than a tube bottom or medium surface (<see cref="IsHolderLike"/>'s thin rule) are
+    /// quartile over the slices that are not air), confirmed by the slice's own pixels (<see cref="LocallyRisen"/>).
+    /// Runs of them thicker than a tube bottom or medium surface (<see cref="IsHolderLike"/>'s thin rule) are
     /// returned with a conservative box — their z span, and in y and x the disc out to the farthest radius still risen
     /// in any of them — and the holder's level where nothing fills the shells, which <see cref="Unhidden"/> puts back.
     /// </summary>
