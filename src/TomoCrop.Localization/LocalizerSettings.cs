@@ -36,6 +36,12 @@ public sealed record LocalizerSettings
 
     public double? MarginPercent { get; init; }
 
+    /// <summary>
+    /// Rotation only: look again at full resolution at the faces the specimen evidence set
+    /// (<see cref="FaceRefinement"/>); null = on.
+    /// </summary>
+    public bool? RefineFaces { get; init; }
+
     /// <summary>Clustering only: DBSCAN's ε and min samples; null = <see cref="ClusteringLocalizerOptions.Default"/>.</summary>
     public double? ClusterEpsilon { get; init; }
 
@@ -85,8 +91,9 @@ public sealed record LocalizerSettings
         {
             return null;
         }
-        if (MarginVoxels is { } voxels) evidence = evidence with { MarginVoxels = voxels };
-        if (MarginPercent is { } percent) evidence = evidence with { MarginPercent = percent };
+        if (MarginVoxels is { } voxels) evidence = evidence with { MarginVoxels = voxels, RefinedMarginVoxels = voxels };
+        if (MarginPercent is { } percent) evidence = evidence with { MarginPercent = percent, RefinedMarginPercent = percent };
+        if (RefineFaces is { } refine) evidence = evidence with { RefineFaces = refine };
         return evidence;
     }
 

@@ -37,11 +37,12 @@ internal static class LocalizerChoice
         public Option<double?> Value { get; } = new("--threshold") { Description = "the level (absolute) or fraction (fraction)" };
         public Option<int?> MarginVoxels { get; } = new("--margin-voxels") { Description = "safety margin on each side, voxels" };
         public Option<double?> MarginPercent { get; } = new("--margin-percent") { Description = "plus this % of the detected extent on each side" };
+        public Option<bool?> RefineFaces { get; } = new("--refine-faces") { Description = "rotation: look again at full resolution at the faces the specimen evidence set (default true)" };
 
         public Option<double?> Epsilon { get; } = new("--epsilon") { Description = $"clustering: DBSCAN ε on standardized embeddings (default {ClusteringLocalizerOptions.Default.Epsilon})" };
         public Option<int?> MinSamples { get; } = new("--min-samples") { Description = $"clustering: DBSCAN min samples (default {ClusteringLocalizerOptions.Default.MinSamples})" };
 
-        public IEnumerable<Option> All => [Rule, Value, MarginVoxels, MarginPercent, Epsilon, MinSamples];
+        public IEnumerable<Option> All => [Rule, Value, MarginVoxels, MarginPercent, RefineFaces, Epsilon, MinSamples];
 
         /// <summary><paramref name="settings"/> with the cut and clustering options given on the command line.</summary>
         public LocalizerSettings ApplyTo(ParseResult parse, LocalizerSettings settings) => settings with
@@ -50,6 +51,7 @@ internal static class LocalizerChoice
             Threshold = parse.GetValue(Value) ?? settings.Threshold,
             MarginVoxels = parse.GetValue(MarginVoxels) ?? settings.MarginVoxels,
             MarginPercent = parse.GetValue(MarginPercent) ?? settings.MarginPercent,
+            RefineFaces = parse.GetValue(RefineFaces) ?? settings.RefineFaces,
             ClusterEpsilon = parse.GetValue(Epsilon) ?? settings.ClusterEpsilon,
             ClusterMinSamples = parse.GetValue(MinSamples) ?? settings.ClusterMinSamples,
         };

@@ -24,6 +24,9 @@ public sealed class LocalizerOptions : IValidatedOptions
     public int? MarginVoxels { get; set; }
     public double? MarginPercent { get; set; }
 
+    /// <summary>Look again at full resolution at the faces the specimen evidence set; null = on.</summary>
+    public bool? RefineFaces { get; set; }
+
     /// <summary>Method "clustering" only: DBSCAN's ε and min samples; null = the method's default.</summary>
     public double? ClusterEpsilon { get; set; }
     public int? ClusterMinSamples { get; set; }
@@ -37,6 +40,7 @@ public sealed class LocalizerOptions : IValidatedOptions
         Threshold = Threshold,
         MarginVoxels = MarginVoxels,
         MarginPercent = MarginPercent,
+        RefineFaces = RefineFaces,
         ClusterEpsilon = ClusterEpsilon,
         ClusterMinSamples = ClusterMinSamples,
     };
@@ -91,5 +95,6 @@ public sealed class LocalizerOptions : IValidatedOptions
     /// <summary>The tunable part, for logging what a reload changed.</summary>
     public string DescribeCut() =>
         $"rule={ThresholdRule ?? "default"} threshold={Threshold?.ToString() ?? "default"} " +
-        $"margin_voxels={MarginVoxels?.ToString() ?? "default"} margin_percent={MarginPercent?.ToString() ?? "default"}";
+        $"margin_voxels={MarginVoxels?.ToString() ?? "default"} margin_percent={MarginPercent?.ToString() ?? "default"} " +
+        $"refine_faces={RefineFaces?.ToString() ?? "default"}";
 }

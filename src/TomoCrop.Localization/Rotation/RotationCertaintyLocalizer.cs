@@ -102,6 +102,10 @@ public sealed class RotationCertaintyLocalizer : ILocalizer, IDisposable
                 decisions[axis] = SpecimenEvidence.Narrow(decisions[axis], evidence, axis, shape[axis], options.Evidence!);
             }
         }
+        if (evidence is not null)
+        {
+            decisions = FaceRefinement.Refine(volume, decisions, evidence, options.Evidence!, options.Limits, cancellationToken);
+        }
         var box = new VoxelBox(decisions[0].Range, decisions[1].Range, decisions[2].Range);
         var seconds = read.Seconds();
         return new LocalizationResult(shape, box, decisions, profiles, Name, ModelSha256,

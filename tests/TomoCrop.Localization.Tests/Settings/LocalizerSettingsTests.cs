@@ -15,6 +15,10 @@ public class LocalizerSettingsTests
         var evidence = settings.ApplyTo(RotationLocalizerOptions.Default.Evidence)!;
         Assert.Equal(20, evidence.MarginVoxels);
         Assert.Equal(10, evidence.MarginPercent);
+        // ... and on the faces the full-resolution look set.
+        Assert.Equal(20, evidence.RefinedMarginVoxels);
+        Assert.Equal(10, evidence.RefinedMarginPercent);
+        Assert.True(evidence.RefineFaces);
 
         var found = new EvidenceResult(new VoxelBox(new(90, 120), new(90, 120), new(90, 120)), 100, 1, 0.1, 2);
         var kept = new AxisDecision(new AxisRange(0, 256), 0.4, true, "no clear object");
@@ -24,5 +28,13 @@ public class LocalizerSettingsTests
         // Unset, the method's defaults stand; no evidence step stays none.
         Assert.Equal(EvidenceOptions.Default, new LocalizerSettings().ApplyTo(EvidenceOptions.Default));
         Assert.Null(settings.ApplyTo((EvidenceOptions?)null));
+    }
+
+    [Fact]
+    public void An_operator_can_turn_the_full_resolution_look_off()
+    {
+        var evidence = new LocalizerSettings { RefineFaces = false }.ApplyTo(RotationLocalizerOptions.Default.Evidence)!;
+        Assert.False(evidence.RefineFaces);
+        Assert.Equal(EvidenceOptions.Default.RefinedMarginVoxels, evidence.RefinedMarginVoxels);
     }
 }
