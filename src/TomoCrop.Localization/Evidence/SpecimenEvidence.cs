@@ -385,8 +385,8 @@ public static class SpecimenEvidence
 
     /// <summary>
     /// The holder model and the kept components for <see cref="FaceRefinement"/>, with, per sample slice and whole-voxel
-    /// ring about the axis, the share of the ring's pixels at or above the grow level but not kept (0 for rings too
-    /// small to judge): holder left in the residual — a tube bottom the shell levels lag behind, a ring artefact —
+    /// ring about the axis, the share of the ring's pixels at or above the grow level but not kept (a ring of few
+    /// pixels pooled with its neighbouring slices): holder left in the residual — a tube bottom the shell levels lag behind, a ring artefact —
     /// lights much of its ring outside the components; a specimen lights its rings inside them.
     /// </summary>
     private static HolderImage HolderImageOf(HolderModel holder, VolumeSample sample, bool[] kept, float[] smooth, AxisRings rings, Thresholds thresholds)
