@@ -431,4 +431,29 @@ public class SpecimenEvidenceTests
         var none = SpecimenEvidence.Narrow(cropped, new EvidenceResult(null, 0, 0, 0.1, 2), 2, 192, EvidenceOptions.Default);
         Assert.True(none.KeptFullExtent);
     }
+
+    [Fact]
+    public void Across_a_truncated_view_a_side_the_certainty_cropped_is_weighed_against_the_components_not_the_whole_axis()
+    {
+        // As Find reports a view cutting through the object: the box spans y and x whole; the components lie at
+        // x 70:175 (sample voxels at 70 and 174, so 69:176 in input voxels). The certainty cropped x to 60:150 — a
+        // specimen in air, out of view along z, with a clear lateral outline. Each cropped side is only widened, to
+        // the components plus their full margin (12): 57:188 (it was the whole axis); sides it kept at the border stay.
+        var truncated = new EvidenceResult(new VoxelBox(new(40, 100), new(0, 192), new(0, 192)), 1000, 1, 0.1, 2)
+        {
+            Truncated = true,
+            Sampled = new VoxelBox(new(40, 100), new(80, 121), new(70, 175)),
+        };
+        var cropped = new AxisDecision(new AxisRange(60, 150), 0.9, false, "object");
+        Assert.Equal(new AxisRange(57, 188), SpecimenEvidence.Narrow(cropped, truncated, 2, 192, EvidenceOptions.Default).Range);
+        var atBorder = new AxisDecision(new AxisRange(0, 150), 0.9, false, "object touches the lower border");
+        Assert.Equal(new AxisRange(0, 188), SpecimenEvidence.Narrow(atBorder, truncated, 2, 192, EvidenceOptions.Default).Range);
+        // Components reaching a border keep that side there.
+        var reaching = truncated with { Sampled = new VoxelBox(new(40, 100), new(80, 121), new(2, 120)) };
+        Assert.Equal(new AxisRange(0, 150), SpecimenEvidence.Narrow(cropped, reaching, 2, 192, EvidenceOptions.Default).Range);
+        // Without components (a filled disc alone) the whole-axis box stands.
+        Assert.Equal(new AxisRange(0, 192), SpecimenEvidence.Narrow(cropped, truncated with { Sampled = null }, 2, 192, EvidenceOptions.Default).Range);
+        // z is not truncated: the box decides as everywhere.
+        Assert.Equal(new AxisRange(31, 109), SpecimenEvidence.Narrow(new AxisDecision(new AxisRange(0, 192), 0.4, true, "no clear object"), truncated with { Truncated = false }, 0, 192, EvidenceOptions.Default).Range);
+    }
 }
