@@ -184,7 +184,7 @@ public static class FaceRefinement
     private static int? Follow(IVolumeReader volume, Grid grid, int axis, int outward, int limit, HolderImage holder)
     {
         var (nz, ny, nx) = (grid.Shape.Z, grid.Shape.Y, grid.Shape.X);
-        var residual = Residual(volume, grid, holder, out var open);
+        var residual = Residual(volume, grid, holder, out var open, out var radius);
         var mean = SpecimenEvidence.BoxMean3(residual, nz, ny, nx);
 
         int PlaneOf(int i) => grid.Coordinate(i, axis);
@@ -208,7 +208,7 @@ public static class FaceRefinement
         var meanLevel = meanCentre + (GrowSigmas * meanSigma);
         var voxelLevel = voxelCentre + (TailSigmas * voxelSigma);
         bool Lit(int i) => mean[i] >= meanLevel || residual[i] >= voxelLevel;
-        CloseLitRings(grid, holder, open, Lit);
+        CloseLitRings(grid, holder, radius, open, Lit);
         bool Continues(int i) => open[i] && Lit(i);
 
         var reached = new bool[residual.Length];
@@ -244,7 +244,7 @@ public static class FaceRefinement
     /// wide, which the strided sample barely sees and the holder model leaves in the residual, runs along z through
     /// every slice; a specimen lights a whole ring about the axis only near its middle, inside the evidence.
     /// </summary>
-    private static void CloseLitRings(Grid grid, HolderImage holder, bool[] open, Func<int, bool> lit)
+    private static void CloseLitRings(Grid grid, HolderImage holder, double[] radius, bool[] open, Func<int, bool> lit)
     {
         var (nz, ny, nx) = (grid.Shape.Z, grid.Shape.Y, grid.Shape.X);
         var zone = grid.Zone;
@@ -260,7 +260,7 @@ public static class FaceRefinement
         var voxels = new int[rings];
         for (var p = 0; p < ringOf.Length; p++)
         {
-            var r = (int)holder.RadiusOf(grid.Coordinate(p, 1), grid.Coordinate(p, 2));
+            var r = (int)radius[p];
             ringOf[p] = r < rings ? r : -1;
             if (r < rings)
             {
@@ -299,9 +299,9 @@ public static class FaceRefinement
 
     /// <summary>
     /// The grid's voxels less the holder's level (0 where not finite), and which may carry specimen: inside the trusted
-    /// view and not on a ring the evidence found lit like holder.
+    /// view and not on a ring the evidence found lit like holder; and each in-plane grid pixel's distance from the axis.
     /// </summary>
-    private static float[] Residual(IVolumeReader volume, Grid grid, HolderImage holder, out bool[] open)
+    private static float[] Residual(IVolumeReader volume, Grid grid, HolderImage holder, out bool[] open, out double[] radius)
     {
         var type = volume.Info.VoxelType;
         var count = checked((int)grid.Shape.VoxelCount);
@@ -311,7 +311,7 @@ public static class FaceRefinement
         VoxelConvert.ToFloat32(bytes, type, values);
         open = new bool[count];
         var plane = grid.Shape.Y * grid.Shape.X;
-        var radius = new double[plane];
+        radius = new double[plane];
         for (var p = 0; p < plane; p++)
         {
             radius[p] = holder.RadiusOf(grid.Coordinate(p, 1), grid.Coordinate(p, 2));
