@@ -48,7 +48,7 @@ public static class FaceRefinement
     {
         ArgumentNullException.ThrowIfNull(volume);
         var result = decisions.ToArray();
-        if (!options.RefineFaces || evidence is not { Box: { } found, Sampled: { } sampled, Holder: { } holder, Truncated: false })
+        if (!options.RefineFaces || evidence is not { Box: { } found, Sampled: { } sampled, Holder: { } lazyHolder, Truncated: false })
         {
             return result;
         }
@@ -64,7 +64,7 @@ public static class FaceRefinement
                 {
                     continue;
                 }
-                var face = Face(volume, box, axis, high, found, sampled, holder, options, limits);
+                var face = Face(volume, box, axis, high, found, sampled, lazyHolder.Value, options, limits);
                 if (face.Plane is not { } plane)
                 {
                     continue;

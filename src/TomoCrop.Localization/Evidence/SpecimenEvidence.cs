@@ -92,8 +92,11 @@ public sealed record EvidenceResult(VoxelBox? Box, long Voxels, int Components, 
     /// </summary>
     public VoxelBox? Sampled { get; init; }
 
-    /// <summary>The holder model the residual was taken against, for looking at input voxels; null without components.</summary>
-    internal HolderImage? Holder { get; init; }
+    /// <summary>
+    /// The holder model the residual was taken against, for looking at input voxels; null without components. Built on
+    /// first use: only <see cref="FaceRefinement"/> needs it, and only for a box it refines.
+    /// </summary>
+    internal Lazy<HolderImage>? Holder { get; init; }
 
     /// <summary>Does the evidence reach within two sample voxels of the lower (upper) border of <paramref name="axis"/>?</summary>
     public (bool Low, bool High) NearBorders(int axis, int axisLength) => Box is { } box
@@ -365,7 +368,7 @@ public static class SpecimenEvidence
         {
             Filled = filled, Truncated = truncated, Solid = solid,
             Sampled = new VoxelBox(Extreme(0), Extreme(1), Extreme(2)),
-            Holder = HolderImageOf(holder, sample, Mask(smooth.Length, keptVoxels.Concat(reach)), smooth, axisRings, thresholds),
+            Holder = new(() => HolderImageOf(holder, sample, Mask(smooth.Length, keptVoxels.Concat(reach)), smooth, axisRings, thresholds)),
         };
     }
 
