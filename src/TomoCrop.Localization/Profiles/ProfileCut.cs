@@ -42,12 +42,30 @@ public static class ProfileCut
                         max = Math.Max(max, v);
                     }
                 }
-                return max > min ? min + (options.Value * (max - min)) : null;
+                return max > min ? AboveBackground(min + (options.Value * (max - min)), values.ToArray(), options) : null;
             case ThresholdRule.Otsu:
-                return DescendingOtsu(values.ToArray(), options);
+                return DescendingOtsu(values.ToArray(), options) is double level ? AboveBackground(level, values.ToArray(), options) : null;
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Rule, "unknown threshold rule");
         }
+    }
+
+    /// <summary>
+    /// <paramref name="level"/>, raised to the background (<see cref="ProfileCutOptions.BackgroundQuantile"/> of the
+    /// values) plus <see cref="ProfileCutOptions.BackgroundSigmas"/> neighbour-difference sigmas, capped at
+    /// <see cref="ProfileCutOptions.BackgroundCeiling"/>; never lowered.
+    /// </summary>
+    private static double AboveBackground(double level, float[] values, ProfileCutOptions options)
+    {
+        var finite = values.Where(float.IsFinite).ToArray();
+        if (!(options.BackgroundSigmas > 0) || finite.Length < 2)
+        {
+            return level;
+        }
+        Array.Sort(finite);
+        var background = finite[(int)(Math.Clamp(options.BackgroundQuantile, 0, 1) * (finite.Length - 1))];
+        var floor = background + (options.BackgroundSigmas * MedianSigma(values, 1, _ => true));
+        return Math.Max(level, Math.Min(floor, options.BackgroundCeiling));
     }
 
     /// <summary>Separation d → confidence in [0, 1]: d² / (d² + 9).</summary>

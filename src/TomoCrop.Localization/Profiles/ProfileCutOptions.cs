@@ -62,6 +62,23 @@ public sealed record ProfileCutOptions
     /// </summary>
     public double MinCutPercent { get; init; }
 
+    /// <summary>
+    /// FractionOfMax and Otsu: the level is raised to at least the profile's background — its
+    /// <see cref="BackgroundQuantile"/> value — plus this many noise sigmas (neighbour differences), though never
+    /// above <see cref="BackgroundCeiling"/>. A profile whose minimum is one low sample puts a fraction-of-range level
+    /// inside the background's noise, and the "object" then runs to the border. 0 = off.
+    /// </summary>
+    public double BackgroundSigmas { get; init; }
+
+    /// <summary>The quantile of the profile's values taken as its background level (see <see cref="BackgroundSigmas"/>).</summary>
+    public double BackgroundQuantile { get; init; } = 0.25;
+
+    /// <summary>
+    /// The background rule never raises the level above this: a profile that is high everywhere (a specimen filling
+    /// the view) has no background, and its lowest quarter is specimen.
+    /// </summary>
+    public double BackgroundCeiling { get; init; } = double.PositiveInfinity;
+
     /// <summary>Histogram bins for <see cref="ThresholdRule.Otsu"/>.</summary>
     public int OtsuBins { get; init; } = 128;
 }

@@ -24,7 +24,19 @@ public sealed record RotationLocalizerOptions
         MarginVoxels = 8,
         MarginPercent = 5.0,
         MinCutPercent = 10.0,
+        BackgroundSigmas = 3.0,
     };
+
+    /// <summary>
+    /// The cut's background rule (<see cref="ProfileCutOptions.BackgroundSigmas"/>) never raises the level above this
+    /// multiple of chance (1 / number of angles; 0.29 for seven): slices with nothing to see score about chance, a
+    /// specimen well above. On 40 scans whose view cuts through the tube or the specimen (out of view, filling it,
+    /// no holder; eight phantom sets) the 12% level often sat inside the background's noise (a single low sample set
+    /// the minimum) and kept the axis to the border: with the raised level their mean face error fell from 39.7 to
+    /// 28.2 voxels, specimens filling the view kept every slice, and all 144 true boxes stayed whole. 0 turns the
+    /// background rule off.
+    /// </summary>
+    public double BackgroundCeilingTimesChance { get; init; } = 2.0;
 
     /// <summary>
     /// Classical specimen evidence (<see cref="SpecimenEvidence"/>): tightens the faces the certainty profile cropped
@@ -59,6 +71,7 @@ public sealed class RotationCertaintyLocalizer : ILocalizer, IDisposable
 {
     private readonly LoadedModel model;
     private readonly RotationLocalizerOptions options;
+    private readonly ProfileCutOptions cut;
 
     public RotationCertaintyLocalizer(string modelMetadataPath, RotationLocalizerOptions? options = null)
     {
@@ -77,6 +90,10 @@ public sealed class RotationCertaintyLocalizer : ILocalizer, IDisposable
             model.Dispose();
             throw new ModelException(modelMetadataPath, $"a {model.Metadata.Pretext} model has no rotation head; use it with --method clustering");
         }
+        var chance = 1.0 / model.Metadata.Preprocessing.AnglesDegrees.Length;
+        cut = this.options.BackgroundCeilingTimesChance > 0
+            ? this.options.Cut with { BackgroundCeiling = this.options.BackgroundCeilingTimesChance * chance }
+            : this.options.Cut with { BackgroundSigmas = 0 };
     }
 
     public string Name => "rotation";
@@ -158,9 +175,9 @@ public sealed class RotationCertaintyLocalizer : ILocalizer, IDisposable
     {
         var positions = values.Keys.Select(i => Math.Min(axisLength - 1, i * stride)).ToArray();
         var certainty = values.Values.ToArray();
-        var threshold = ProfileCut.Threshold(certainty, options.Cut) ?? double.NaN;
+        var threshold = ProfileCut.Threshold(certainty, cut) ?? double.NaN;
         var profile = new AxisProfile(axis, positions, certainty, threshold);
-        return (profile, ProfileCut.Decide(profile, axisLength, options.Cut));
+        return (profile, ProfileCut.Decide(profile, axisLength, cut));
     }
 
     public void Dispose() => model.Dispose();

@@ -338,4 +338,54 @@ public sealed class ProfileCutTests
         Assert.Throws<ArgumentException>(() => ProfileCut.Decide(new AxisProfile(0, [0, 1, 10], new float[3], 0), 10, Otsu));
         Assert.Throws<ArgumentOutOfRangeException>(() => ProfileCut.Decide(new AxisProfile(0, [], [], 0), 0, Otsu));
     }
+    /// <summary>Certainty-like profile: background 0.2 ± 0.03, a specimen at 0.85 over samples 0..29, one low outlier.</summary>
+    private static AxisProfile BackgroundWithOutlier(int seed)
+    {
+        var profile = WithNoise(Box(128, 0.2f, 0.85f, (0, 30)), 0.03, seed);
+        var values = profile.Values.ToArray();
+        values[100] = 0.05f;
+        return profile with { Values = values };
+    }
+
+    private static readonly ProfileCutOptions Fraction12 = Otsu with { Rule = ThresholdRule.FractionOfMax, Value = 0.12, MarginVoxels = 8, MarginPercent = 5 };
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_single_low_sample_no_longer_puts_the_level_inside_the_background(int seed)
+    {
+        var profile = BackgroundWithOutlier(seed);
+        // 0.05 + 0.12 × 0.8 ≈ 0.15: below most of the background, so the "object" runs over the whole axis.
+        Assert.True(ProfileCut.Decide(profile, 128, Fraction12).KeptFullExtent);
+
+        var withBackground = Fraction12 with { BackgroundSigmas = 3, BackgroundCeiling = 2.0 / 7 };
+        var level = ProfileCut.Threshold(profile.Values, withBackground)!.Value;
+        Assert.InRange(level, 0.24, 2.0 / 7);
+        var decision = ProfileCut.Decide(profile, 128, withBackground);
+        Assert.Equal(0, decision.Range.Start);
+        Assert.InRange(decision.Range.Stop, 30, 60);
+    }
+
+    [Fact]
+    public void The_background_rule_never_raises_the_level_above_its_ceiling()
+    {
+        // High everywhere: a specimen filling the view, with a dimmer part over its last 48 samples and one low sample.
+        // Its lowest quarter is specimen, not background.
+        var filling = WithNoise(Box(128, 0.65f, 0.9f, (0, 80)), 0.02, 7);
+        var values = filling.Values.ToArray();
+        values[50] = 0.5f;
+        filling = filling with { Values = values };
+        var uncapped = Fraction12 with { BackgroundSigmas = 3 };
+        Assert.False(ProfileCut.Decide(filling, 128, uncapped).KeptFullExtent);
+        var capped = uncapped with { BackgroundCeiling = 2.0 / 7 };
+        Assert.True(ProfileCut.Decide(filling, 128, capped).KeptFullExtent);
+    }
+
+    [Fact]
+    public void An_absolute_level_is_not_raised_by_the_background_rule()
+    {
+        var options = Fraction12 with { Rule = ThresholdRule.Absolute, Value = 0.1, BackgroundSigmas = 3, BackgroundCeiling = 0.29 };
+        Assert.Equal(0.1, ProfileCut.Threshold(BackgroundWithOutlier(1).Values, options));
+    }
 }
