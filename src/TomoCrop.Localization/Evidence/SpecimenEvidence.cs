@@ -288,9 +288,9 @@ public static class SpecimenEvidence
             var (parts, rings) = WithoutRings(members, sample);
             if (rings.Count > 0 && parts.Select(p => p.Count).DefaultIfEmpty(0).Max() < MinSplitBody * members.Count)
             {
-                // Whole rings with frayed edges and no body: a holder sheet where the holder changes, or a round
-                // specimen centred on the axis, which is kept whole.
-                if (IsSheetAtStep(members, sample, holder, voxelNoise))
+                // Whole rings with frayed edges and no body: a holder sheet where the holder changes, a tube's domed
+                // end, or a round specimen centred on the axis, which is kept whole.
+                if (IsSheetAtStep(members, sample, holder, voxelNoise) || IsMostlyAnnular(members, sample))
                 {
                     continue;
                 }
@@ -534,7 +534,6 @@ public static class SpecimenEvidence
         var radii = (int)Math.Ceiling(Math.Sqrt((cy * cy) + (cx * cx))) + 2;
         var hit = new bool[radii, Sectors];
         int minZ = int.MaxValue, maxZ = -1, minRadius = int.MaxValue, maxRadius = -1;
-        var sliceRadii = new Dictionary<int, (int Min, int Max)>();
         foreach (var i in members)
         {
             var z = i / (ny * nx);
@@ -543,7 +542,6 @@ public static class SpecimenEvidence
             hit[r, Sector(dy, dx)] = true;
             (minZ, maxZ) = (Math.Min(minZ, z), Math.Max(maxZ, z));
             (minRadius, maxRadius) = (Math.Min(minRadius, r), Math.Max(maxRadius, r));
-            sliceRadii[z] = sliceRadii.TryGetValue(z, out var range) ? (Math.Min(range.Min, r), Math.Max(range.Max, r)) : (r, r);
         }
         // Directions the grid offers at each radius, within the component's radial range.
         var offered = new bool[radii, Sectors];
@@ -576,12 +574,41 @@ public static class SpecimenEvidence
         {
             return false;
         }
-        static bool Annulus(int min, int max) => min >= 0.5 * max && min > 2;
         var thin = maxZ - minZ <= (2 * window) + 3;
         // A round tube bottom is an annulus in every slice, its radius changing with z.
-        var slicesAnnular = sliceRadii.Values.Count(r => Annulus(r.Min, r.Max)) >= 0.8 * sliceRadii.Count;
-        return Annulus(minRadius, maxRadius) || thin || slicesAnnular;
+        return IsAnnulus(minRadius, maxRadius) || thin || AnnularSliceShare(members, sample) >= 0.8;
     }
+
+    private static bool IsAnnulus(int minRadius, int maxRadius) => minRadius >= 0.5 * maxRadius && minRadius > 2;
+
+    /// <summary>The share of the component's slices in which it is an annulus about the axis (inner radius ≥ half the outer).</summary>
+    private static double AnnularSliceShare(List<int> members, VolumeSample sample)
+    {
+        var (ny, nx) = (sample.Shape.Y, sample.Shape.X);
+        var (cy, cx) = AxisInSample(sample);
+        var sliceRadii = new Dictionary<int, (int Min, int Max)>();
+        foreach (var i in members)
+        {
+            var (dy, dx) = ((i / nx % ny) - cy, (i % nx) - cx);
+            var r = (int)Math.Sqrt((dy * dy) + (dx * dx));
+            var z = i / (ny * nx);
+            sliceRadii[z] = sliceRadii.TryGetValue(z, out var range) ? (Math.Min(range.Min, r), Math.Max(range.Max, r)) : (r, r);
+        }
+        return sliceRadii.Count == 0 ? 0 : (double)sliceRadii.Values.Count(r => IsAnnulus(r.Min, r.Max)) / sliceRadii.Count;
+    }
+
+    /// <summary>A component of whole rings and no body annular in at least this share of its slices is a tube's end, not a specimen (the least seen: 37%).</summary>
+    private const double MinAnnularShare = 0.25;
+
+    /// <summary>
+    /// Whole rings with no body, annular in at least a quarter of their slices: a tube's domed end (a cap widening into
+    /// the wall, the medium under it lit where the shell levels lag behind), or a ring-lit slab at the scan's end. A
+    /// round specimen centred on the axis is a disc in its slices — its caps too; a hollow one (a capsule, a shaft) is
+    /// the round-specimen rule's (<see cref="RoundSpecimenRadii"/>), as for <see cref="IsHolderLike"/>. On nine phantom
+    /// sets every such component kept before was holder: two domed ends, two ring-lit slabs at the top, a tube
+    /// bottom in a holder-only scan and one in a strong-rings scan, each 60–170 voxels off the specimen.
+    /// </summary>
+    private static bool IsMostlyAnnular(List<int> members, VolumeSample sample) => AnnularSliceShare(members, sample) >= MinAnnularShare;
 
     /// <summary>A sheet across the holder is at most this thick for its diameter (a medium's surface with a meniscus: about 0.2).</summary>
     private const double MaxSheetAspect = 0.35;

@@ -93,6 +93,30 @@ public class SpecimenEvidenceTests
     }
 
     [Fact]
+    public void A_tube_bottom_made_of_whole_rings_and_no_body_is_not_kept_as_a_round_specimen()
+    {
+        // A generated scan (the varied suite's strong-rings cells at 240³, seed 9204): the tube's bottom, lit where the
+        // shell levels lag behind it, is whole rings with no body, annular in 25 of its 34 slices. Kept as "a round
+        // specimen centred on the axis" it stretched the box 114 voxels past the cells, to the bottom of the volume.
+        AssertEvidenceHugs(suiteCase: 14, "strong-rings");
+    }
+
+    [Fact]
+    public void An_empty_holders_lit_tube_end_is_not_a_specimen()
+    {
+        // The varied suite's holder-only scan at 256³, seed 7001: the only component was a tube end of whole rings,
+        // annular in 24 of its 33 slices; kept, it cropped an empty holder to a holder part. Now nothing is found and
+        // the localizer keeps the whole volume.
+        using var directory = new TempDirectory();
+        var named = PhantomSuite.Varied(256, 7001)[3];
+        Assert.Equal("holder-only", named.Label);
+        var scan = PhantomGenerator.Write(named.Spec, directory.File("scan.raw"), new VolumeWriteOptions { Format = VolumeFormat.Raw });
+        using var volume = VolumeIO.Open(scan.Path);
+        var result = SpecimenEvidence.Find(VolumeSample.Read(volume, 128, IoLimits.Default));
+        Assert.True(result.Box is null, $"{result}");
+    }
+
+    [Fact]
     public void A_small_fishs_thin_faint_tail_is_reached_from_its_body()
     {
         // A generated scan (the varied suite's small fish at 256³, seed 9611 — the case a fresh evaluation cut): the
