@@ -380,10 +380,10 @@ public static class SpecimenEvidence
     private const int CoreReach = 3;
 
     /// <summary>The rest beyond the cores is speckle when it is at least this share of the part…</summary>
-    private const double MinSpeckleShare = 0.5;
+    private const double MinSpeckleShare = 0.25;
 
     /// <summary>…and its voxels have, on average, fewer than this share of their 26 neighbours in the part.</summary>
-    private const double MaxSpeckleDensity = 0.5;
+    private const double MaxSpeckleDensity = 0.4;
 
     /// <summary>
     /// A medium noisier than the shells' pooled statistics say (noisier than the air below or above it in the same
@@ -391,9 +391,10 @@ public static class SpecimenEvidence
     /// one tube-wide part. Its seed-level voxels are then scattered singletons, while the specimen's form clusters
     /// (on nine phantom sets: one cluster of 146–9,560 voxels, the medium's ≤ 8). Where the part beyond its cores —
     /// seed clusters of <see cref="MinCoreClusterVoxels"/> or more, grown <see cref="CoreReach"/> steps through the
-    /// part — is most of it and sparse (each voxel with under half its neighbours in the part: 0.25–0.39 for lit
-    /// media, 0.58–0.69 for the faint rims of low-contrast and noisy specimens, whose parts are kept whole), the part
-    /// is cut back to the grown cores. The faint reach and the full-resolution faces, which take their statistics
+    /// part — is a quarter of it or more and sparse (its voxels with on average under 40% of their neighbours in the
+    /// part: 0.25–0.39 for lit media on nine phantom sets, 0.51–0.81 for the rims of specimens — faint, noisy,
+    /// filling the view — whose parts are kept whole; the sparsest specimen rims seen, 0.37–0.45, were under a quarter
+    /// of their parts: thin boundary layers, a piece of an out-of-view embryo), the part is cut back to the grown cores. The faint reach and the full-resolution faces, which take their statistics
     /// from the zone itself, follow the specimen on from there. A part without such a core is left as it is (and
     /// dropped by the caller when another part of its component was cut back: a loose piece of the same medium).
     /// </summary>

@@ -107,12 +107,7 @@ public class SpecimenEvidenceTests
         // The varied suite's holder-only scan at 256³, seed 7001: the only component was a tube end of whole rings,
         // annular in 24 of its 33 slices; kept, it cropped an empty holder to a holder part. Now nothing is found and
         // the localizer keeps the whole volume.
-        using var directory = new TempDirectory();
-        var named = PhantomSuite.Varied(256, 7001)[3];
-        Assert.Equal("holder-only", named.Label);
-        var scan = PhantomGenerator.Write(named.Spec, directory.File("scan.raw"), new VolumeWriteOptions { Format = VolumeFormat.Raw });
-        using var volume = VolumeIO.Open(scan.Path);
-        var result = SpecimenEvidence.Find(VolumeSample.Read(volume, 128, IoLimits.Default));
+        var (result, _) = EvidenceInSuiteCase(suiteCase: 3, "holder-only", size: 256, seed: 7001);
         Assert.True(result.Box is null, $"{result}");
     }
 
@@ -122,12 +117,7 @@ public class SpecimenEvidenceTests
         // A generated scan (the varied suite's small fish at 256³, seed 9611 — the case a fresh evaluation cut): the
         // last 24 voxels of the fish are a tail one or two voxels thick. At stride 2 the sample hits it only now and
         // then, and the 3×3×3 mean dilutes what it hits below the grow level: the box ended at y 120 (truth 144).
-        using var directory = new TempDirectory();
-        var named = PhantomSuite.Varied(256, 9611)[13];
-        Assert.Equal("small-u16", named.Label);
-        var scan = PhantomGenerator.Write(named.Spec, directory.File("scan.raw"), new VolumeWriteOptions { Format = VolumeFormat.Raw });
-        using var volume = VolumeIO.Open(scan.Path);
-        var result = SpecimenEvidence.Find(VolumeSample.Read(volume, 128, IoLimits.Default));
+        var (result, scan) = EvidenceInSuiteCase(suiteCase: 13, "small-u16", size: 256, seed: 9611);
         var truth = VoxelBox.FromJsonArray(scan.BoxZyx!);
         Assert.NotNull(result.Box);
         for (var axis = 0; axis < 3; axis++)
@@ -161,12 +151,7 @@ public class SpecimenEvidenceTests
     /// </summary>
     private static void AssertEvidenceHugs(int suiteCase, string label, int size = 240, int seed = 9204, int hug = 8)
     {
-        using var directory = new TempDirectory();
-        var named = PhantomSuite.Varied(size, seed)[suiteCase];
-        Assert.Equal(label, named.Label);
-        var scan = PhantomGenerator.Write(named.Spec, directory.File("scan.raw"), new VolumeWriteOptions { Format = VolumeFormat.Raw });
-        using var volume = VolumeIO.Open(scan.Path);
-        var result = SpecimenEvidence.Find(VolumeSample.Read(volume, 128, IoLimits.Default));
+        var (result, scan) = EvidenceInSuiteCase(suiteCase, label, size, seed);
         var truth = scan.BoxZyx!;
         Assert.NotNull(result.Box);
         var box = result.Box!.Value;
@@ -176,6 +161,17 @@ public class SpecimenEvidenceTests
             Assert.True(box[axis].Start <= truth[axis][0] + 6 && box[axis].Stop >= truth[axis][1] - 6, $"{result} should hold {expected}");
             Assert.True(box[axis].Start >= truth[axis][0] - hug && box[axis].Stop <= truth[axis][1] + hug, $"{result} should hug {expected}");
         }
+    }
+
+    /// <summary>The evidence in case <paramref name="suiteCase"/> of the varied suite, written as raw and read as a 128³ sample.</summary>
+    private static (EvidenceResult Result, PhantomCase Scan) EvidenceInSuiteCase(int suiteCase, string label, int size, int seed)
+    {
+        using var directory = new TempDirectory();
+        var named = PhantomSuite.Varied(size, seed)[suiteCase];
+        Assert.Equal(label, named.Label);
+        var scan = PhantomGenerator.Write(named.Spec, directory.File("scan.raw"), new VolumeWriteOptions { Format = VolumeFormat.Raw });
+        using var volume = VolumeIO.Open(scan.Path);
+        return (SpecimenEvidence.Find(VolumeSample.Read(volume, 128, IoLimits.Default)), scan);
     }
 
     /// <summary>The evidence box holds <paramref name="truth"/> and lies within 3 voxels of it on every face.</summary>
