@@ -394,9 +394,10 @@ public static class SpecimenEvidence
     /// part — is a quarter of it or more and sparse (its voxels with on average under 40% of their neighbours in the
     /// part: 0.25–0.39 for lit media on nine phantom sets, 0.51–0.81 for the rims of specimens — faint, noisy,
     /// filling the view — whose parts are kept whole; the sparsest specimen rims seen, 0.37–0.45, were under a quarter
-    /// of their parts: thin boundary layers, a piece of an out-of-view embryo), the part is cut back to the grown cores. The faint reach and the full-resolution faces, which take their statistics
-    /// from the zone itself, follow the specimen on from there. A part without such a core is left as it is (and
-    /// dropped by the caller when another part of its component was cut back: a loose piece of the same medium).
+    /// of their parts: thin boundary layers, a piece of an out-of-view embryo), the part is cut back to the grown
+    /// cores. The faint reach and the full-resolution faces, which take their statistics from the zone itself, follow
+    /// the specimen on from there. A part without such a core is left as it is (and dropped by the caller when another
+    /// part of its component was cut back: a loose piece of the same medium).
     /// </summary>
     private static (List<int> Voxels, bool HasCore, bool Trimmed) WithoutSpeckle(List<int> part, float[] smooth, Thresholds thresholds, VolumeShape shape)
     {
