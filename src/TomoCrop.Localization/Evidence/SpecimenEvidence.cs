@@ -303,6 +303,13 @@ public static class SpecimenEvidence
             // Where a lit medium was cut away from a specimen, the component's other parts without a core are that
             // medium's loose pieces. Sizes are weighed before the cut: debris stays small beside the lit medium.
             var speckled = bodies.Any(body => body.Trimmed);
+            // Split from its rings with not one core among its parts: the frayed edge of a lit holder sheet (a tube
+            // bottom the shell levels lag behind), whose seeds all lay in the rings. A specimen resting on the sheet
+            // brings seeds of its own.
+            if (rings.Count > 0 && !bodies.Any(body => body.HasCore))
+            {
+                continue;
+            }
             largest = Math.Max(largest, candidates.Select(part => part.Count).DefaultIfEmpty(0).Max());
             found.AddRange(bodies.Where(body => !speckled || body.HasCore).Select(body => (body.Voxels, rings)));
         }
