@@ -43,28 +43,42 @@ public static class FaceRefinement
     /// <summary>Bytes held per zone voxel (raw, residual, mean, flags), checked against the I/O buffer budget.</summary>
     private const int BytesPerZoneVoxel = 16;
 
+    /// <param name="quietBeyond">
+    /// Per axis, the sides <see cref="SpecimenEvidence.QuietBeyond"/> found quiet: across a truncated view only those
+    /// faces are looked at (the others the evidence did not set); ignored for a whole view.
+    /// </param>
     public static AxisDecision[] Refine(IVolumeReader volume, IReadOnlyList<AxisDecision> decisions, EvidenceResult evidence,
-        EvidenceOptions options, IoLimits limits, CancellationToken cancellationToken = default)
+        EvidenceOptions options, IoLimits limits, IReadOnlyList<(bool Low, bool High)>? quietBeyond = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(volume);
         var result = decisions.ToArray();
-        if (!options.RefineFaces || evidence is not { Box: { } found, Sampled: { } sampled, Holder: { } lazyHolder, Truncated: false })
+        if (!options.RefineFaces || evidence is not { Box: { } box, Sampled: { } sampled, Holder: { } lazyHolder }
+            || (evidence.Truncated && quietBeyond is null))
         {
             return result;
         }
         var shape = volume.Info.Shape;
+        // Across a truncated view the box spans y and x whole: the components' own extent is the evidence there.
+        var found = evidence.Truncated
+            ? new VoxelBox(SpecimenEvidence.Extent(evidence, 0, shape.Z), SpecimenEvidence.Extent(evidence, 1, shape.Y), SpecimenEvidence.Extent(evidence, 2, shape.X))
+            : box;
         for (var axis = 0; axis < 3; axis++)
         {
             foreach (var high in new[] { false, true })
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var box = new VoxelBox(result[0].Range, result[1].Range, result[2].Range);
-                var range = box[axis];
+                if (evidence.Truncated && !(high ? quietBeyond![axis].High : quietBeyond![axis].Low))
+                {
+                    continue;
+                }
+                var current = new VoxelBox(result[0].Range, result[1].Range, result[2].Range);
+                var range = current[axis];
                 if (result[axis].KeptFullExtent || (high ? range.Stop >= shape[axis] : range.Start <= 0))
                 {
                     continue;
                 }
-                var face = Face(volume, box, axis, high, found, sampled, lazyHolder.Value, options, limits);
+                var face = Face(volume, current, axis, high, found, sampled, lazyHolder.Value, options, limits);
                 if (face.Plane is not { } plane)
                 {
                     continue;

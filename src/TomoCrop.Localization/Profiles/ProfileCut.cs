@@ -64,7 +64,7 @@ public static class ProfileCut
         }
         Array.Sort(finite);
         var background = finite[(int)(Math.Clamp(options.BackgroundQuantile, 0, 1) * (finite.Length - 1))];
-        var floor = background + (options.BackgroundSigmas * MedianSigma(values, 1, _ => true));
+        var floor = background + (options.BackgroundSigmas * NeighbourSigma(values));
         return Math.Max(level, Math.Min(floor, options.BackgroundCeiling));
     }
 
@@ -271,6 +271,9 @@ public static class ProfileCut
         }
         return best;
     }
+
+    /// <summary>The profile's noise: the median difference of neighbouring samples, as a Gaussian sigma.</summary>
+    internal static double NeighbourSigma(float[] values) => MedianSigma(values, 1, _ => true);
 
     /// <summary>At most this many pairs per lag (evenly strided): keeps large inputs (projection images) cheap.</summary>
     private const int MaxPairs = 1 << 16;

@@ -33,8 +33,9 @@ public sealed record RotationLocalizerOptions
     /// specimen well above. On 40 scans whose view cuts through the tube or the specimen (out of view, filling it,
     /// no holder; eight phantom sets) the 12% level often sat inside the background's noise (a single low sample set
     /// the minimum) and kept the axis to the border: with the raised level their mean face error fell from 39.7 to
-    /// 28.2 voxels, specimens filling the view kept every slice, and all 144 true boxes stayed whole. 0 turns the
-    /// background rule off.
+    /// 28.2 voxels, specimens filling the view kept every slice, and all 144 true boxes stayed whole. The same ceiling
+    /// tells where the profile is quiet beyond the specimen evidence across such a view
+    /// (<see cref="SpecimenEvidence.QuietBeyond"/>). 0 turns both off.
     /// </summary>
     public double BackgroundCeilingTimesChance { get; init; } = 2.0;
 
@@ -111,17 +112,19 @@ public sealed class RotationCertaintyLocalizer : ILocalizer, IDisposable
         var profiler = new CertaintyProfiler(model, options.BatchSize);
         var decisions = new AxisDecision[3];
         var profiles = new AxisProfile[3];
+        var quiet = new (bool Low, bool High)[3];
         for (var axis = 0; axis < 3; axis++)
         {
             (profiles[axis], decisions[axis]) = LocalizeAxis(profiler, sample, axis, shape[axis], cancellationToken);
             if (evidence is not null)
             {
-                decisions[axis] = SpecimenEvidence.Narrow(decisions[axis], evidence, axis, shape[axis], options.Evidence!);
+                quiet[axis] = SpecimenEvidence.QuietBeyond(evidence, profiles[axis], shape[axis], options.Evidence!, cut.BackgroundCeiling);
+                decisions[axis] = SpecimenEvidence.Narrow(decisions[axis], evidence, axis, shape[axis], options.Evidence!, quiet[axis]);
             }
         }
         if (evidence is not null)
         {
-            decisions = FaceRefinement.Refine(volume, decisions, evidence, options.Evidence!, options.Limits, cancellationToken);
+            decisions = FaceRefinement.Refine(volume, decisions, evidence, options.Evidence!, options.Limits, quiet, cancellationToken);
         }
         var box = new VoxelBox(decisions[0].Range, decisions[1].Range, decisions[2].Range);
         var seconds = read.Seconds();

@@ -123,6 +123,28 @@ public class FaceRefinementTests
         Assert.Equal(before, off);
         var truncated = Refine(volume, before, evidence with { Truncated = true });
         Assert.Equal(before, truncated);
+        var noneQuiet = FaceRefinement.Refine(volume, before, evidence with { Truncated = true }, EvidenceOptions.Default, IoLimits.Default,
+            [(false, false), (false, false), (false, false)]);
+        Assert.Equal(before, noneQuiet);
+    }
+
+    [Fact]
+    public void Across_a_truncated_view_the_faces_where_the_certainty_is_quiet_are_looked_at_and_only_those()
+    {
+        // As Find reports a view cutting through the object: y and x of the box span the axes whole; the components'
+        // own extent (Sampled) is the evidence there.
+        using var directory = new TempDirectory();
+        var (volume, evidence, before) = Open(directory, tail: true);
+        using var _ = volume;
+        var truncated = evidence with { Truncated = true, Box = evidence.Box!.Value with { Y = new(0, Shape.Y), X = new(0, Shape.X) } };
+        var after = FaceRefinement.Refine(volume, before, truncated, EvidenceOptions.Default, IoLimits.Default,
+            [(true, true), (true, true), (false, true)]);
+        var truth = Body with { Y = new(Body.Y.Start, 112) };
+        Assert.True(BoxOf(after).Contains(truth), $"{BoxOf(after)} should hold {truth}: {after[1].Reason}");
+        // The tail pushes the y face out as in a whole view; the quiet x face moves in, the other x face stays.
+        Assert.InRange(after[1].Range.Stop, 116, 120);
+        Assert.True(after[2].Range.Stop < before[2].Range.Stop, after[2].Reason);
+        Assert.Equal(before[2].Range.Start, after[2].Range.Start);
     }
 
     [Fact]

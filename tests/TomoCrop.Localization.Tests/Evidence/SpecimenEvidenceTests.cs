@@ -54,6 +54,8 @@ public class SpecimenEvidenceTests
             Assert.InRange(box[axis].Start, truth[axis].Start - 2, truth[axis].Start + 1);
             Assert.InRange(box[axis].Stop, truth[axis].Stop - 1, truth[axis].Stop + 2);
         }
+        // Its farthest voxel from the axis (31.5, 31.5) lies about 15.5 voxels out, of a view radius of 32.
+        Assert.InRange(result.RimClearance!.Value, 0.4, 0.56);
     }
 
     [Fact]
@@ -493,5 +495,58 @@ public class SpecimenEvidenceTests
         Assert.Equal(new AxisRange(0, 192), SpecimenEvidence.Narrow(cropped, truncated with { Sampled = null }, 2, 192, EvidenceOptions.Default).Range);
         // z is not truncated: the box decides as everywhere.
         Assert.Equal(new AxisRange(31, 109), SpecimenEvidence.Narrow(new AxisDecision(new AxisRange(0, 192), 0.4, true, "no clear object"), truncated with { Truncated = false }, 0, 192, EvidenceOptions.Default).Range);
+    }
+
+    /// <summary>
+    /// A certainty profile along x of a 192-voxel axis, a sample every 2 voxels: <paramref name="inside"/> over 70:150,
+    /// <paramref name="low"/> below and <paramref name="high"/> above, with a small deterministic wobble (sigma ~0.01).
+    /// </summary>
+    private static AxisProfile XProfile(double low, double inside, double high)
+    {
+        var positions = Enumerable.Range(0, 96).Select(i => 2 * i).ToArray();
+        var values = positions.Select((p, i) => (float)((p < 70 ? low : p < 150 ? inside : high) + (0.012 * Math.Sin(i * 2.3)))).ToArray();
+        return new AxisProfile(2, positions, values, 0.2);
+    }
+
+    [Fact]
+    public void Across_a_truncated_view_a_side_where_the_certainty_is_quiet_beyond_the_components_is_decided_by_them()
+    {
+        // Components at x 70:150 (69:151 in input voxels with the stride); margin 11 -> 58:162. Two sevenths (2 x chance
+        // for seven angles) is the ceiling of "nothing to see".
+        var truncated = new EvidenceResult(new VoxelBox(new(40, 100), new(0, 192), new(0, 192)), 1000, 1, 0.1, 2)
+        {
+            Truncated = true,
+            Sampled = new VoxelBox(new(40, 100), new(80, 121), new(70, 150)),
+            RimClearance = 0.3,
+        };
+        const double ceiling = 2.0 / 7;
+        var options = EvidenceOptions.Default;
+
+        // An out-of-view specimen in air: near chance on both sides, well above inside.
+        var air = SpecimenEvidence.QuietBeyond(truncated, XProfile(0.14, 0.8, 0.15), 192, options, ceiling);
+        Assert.Equal((true, true), air);
+        var whole = new AxisDecision(new AxisRange(0, 192), 0.5, true, "object touches both borders");
+        var decided = SpecimenEvidence.Narrow(whole, truncated, 2, 192, options, air);
+        Assert.Equal(new AxisRange(58, 162), decided.Range);
+        Assert.Contains("quiet", decided.Reason);
+        // A side the certainty cropped loosely is tightened to the components plus their margin, as in a whole view.
+        Assert.Equal(new AxisRange(58, 162), SpecimenEvidence.Narrow(whole with { Range = new(20, 192), KeptFullExtent = false }, truncated, 2, 192, options, air).Range);
+
+        // A specimen filling the view that the components cover only in part: the certainty stays high beyond them.
+        Assert.Equal((true, false), SpecimenEvidence.QuietBeyond(truncated, XProfile(0.14, 0.8, 0.55), 192, options, ceiling));
+        Assert.Equal((false, false), SpecimenEvidence.QuietBeyond(truncated, XProfile(0.75, 0.8, 0.85), 192, options, ceiling));
+        Assert.Equal(new AxisRange(0, 192), SpecimenEvidence.Narrow(whole, truncated, 2, 192, options, (false, false)).Range);
+        // A medium the model scores above the ceiling, a profile blind to the specimen, or no truncation: nothing quiet.
+        Assert.Equal((false, false), SpecimenEvidence.QuietBeyond(truncated, XProfile(0.35, 0.8, 0.35), 192, options, ceiling));
+        Assert.Equal((false, false), SpecimenEvidence.QuietBeyond(truncated, XProfile(0.14, 0.18, 0.14), 192, options, ceiling));
+        Assert.Equal((false, false), SpecimenEvidence.QuietBeyond(truncated with { Truncated = false }, XProfile(0.14, 0.8, 0.14), 192, options, ceiling));
+        // Components near the rim of the view may run on unseen beyond it: nothing quiet either.
+        Assert.Equal((false, false), SpecimenEvidence.QuietBeyond(truncated with { RimClearance = 0.1 }, XProfile(0.14, 0.8, 0.14), 192, options, ceiling));
+        // One spike among the fifteen samples above the components does not wake that side (a tenth may be noise); three do.
+        var spiked = XProfile(0.14, 0.8, 0.15);
+        spiked.Values[85] = 0.6f;
+        Assert.Equal((true, true), SpecimenEvidence.QuietBeyond(truncated, spiked, 192, options, ceiling));
+        spiked.Values[88] = spiked.Values[91] = 0.6f;
+        Assert.Equal((true, false), SpecimenEvidence.QuietBeyond(truncated, spiked, 192, options, ceiling));
     }
 }
