@@ -100,6 +100,13 @@ public sealed record EvidenceResult(VoxelBox? Box, long Voxels, int Components, 
     public double? RimClearance { get; init; }
 
     /// <summary>
+    /// Where a specimen touching the rim of a truncated view may run on unseen (all of z; in y and x the quadrants
+    /// about the axis it touches), or null. Already inside <see cref="Box"/> and the lateral extent
+    /// <see cref="SpecimenEvidence.Narrow"/> weighs.
+    /// </summary>
+    public VoxelBox? BeyondRim { get; init; }
+
+    /// <summary>
     /// The holder model the residual was taken against, for looking at input voxels; null without components. Built on
     /// first use: only <see cref="FaceRefinement"/> needs it, and only for a box it refines.
     /// </summary>
@@ -279,10 +286,17 @@ public static class SpecimenEvidence
     /// (on eight phantom sets every such side held the true box with ≥ 10 voxels to spare), and the whole-axis box
     /// undid every such crop.
     /// </summary>
-    internal static AxisRange Extent(EvidenceResult evidence, int axis, int axisLength) =>
-        evidence.Truncated && axis > 0 && evidence.Sampled is { } sampled
-            ? new AxisRange(Math.Max(0, sampled[axis].Start - evidence.Stride + 1), Math.Min(axisLength, sampled[axis].Stop + evidence.Stride - 1))
-            : evidence.Box!.Value[axis];
+    internal static AxisRange Extent(EvidenceResult evidence, int axis, int axisLength)
+    {
+        if (!(evidence.Truncated && axis > 0 && evidence.Sampled is { } sampled))
+        {
+            return evidence.Box!.Value[axis];
+        }
+        var components = new AxisRange(Math.Max(0, sampled[axis].Start - evidence.Stride + 1), Math.Min(axisLength, sampled[axis].Stop + evidence.Stride - 1));
+        return evidence.BeyondRim is { } rim
+            ? new AxisRange(Math.Min(components.Start, rim[axis].Start), Math.Max(components.Stop, rim[axis].Stop))
+            : components;
+    }
 
     public static EvidenceResult Find(VolumeSample sample, EvidenceOptions? options = null)
     {
@@ -442,8 +456,11 @@ public static class SpecimenEvidence
         var source = sample.SourceShape;
         var stride = sample.Stride;
         AxisRange Range(int a) => new(Math.Max(0, (low[a] - 1) * stride + 1), Math.Min(source[a], (high[a] + 1) * stride));
+        var outermost = keptVoxels.Concat(reach).Max(i => axisRings.RadiusOf[i % (ny * nx)]) * stride;
+        var viewRadius = Math.Min(source.Y, source.X) / 2.0;
+        var beyondRim = truncated ? BeyondRim(keptVoxels.Concat(reach), sample, axisRings, viewRadius) : null;
         var box = truncated
-            ? new VoxelBox(Range(0), new(0, source.Y), new(0, source.X))
+            ? Union(new VoxelBox(Range(0), new(0, source.Y), new(0, source.X)), beyondRim)
             : new VoxelBox(Range(0), Range(1), Range(2));
         // The kept components give the filled slices' true outline when they hold the shells around the axis there;
         // otherwise (no reference level, or the specimen still hidden) the conservative disc stands.
@@ -457,9 +474,44 @@ public static class SpecimenEvidence
         {
             Filled = filled, Truncated = truncated, Solid = solid,
             Sampled = new VoxelBox(Extreme(0), Extreme(1), Extreme(2)),
-            RimClearance = 1 - ((double)keptVoxels.Concat(reach).Max(i => axisRings.RadiusOf[i % (ny * nx)]) * stride / (Math.Min(source.Y, source.X) / 2.0)),
+            RimClearance = 1 - (outermost / viewRadius),
+            BeyondRim = beyondRim,
             Holder = new(() => HolderImageOf(holder, sample, Mask(smooth.Length, keptVoxels.Concat(reach)), smooth, axisRings, thresholds)),
         };
+    }
+
+    /// <summary>Components this share of the view's radius from its rim, or closer, touch the rim (<see cref="BeyondRim"/>).</summary>
+    private const double RimTouchShare = 0.1;
+
+    /// <summary>
+    /// Across a truncated view, where the kept components touch the rim of the view (within <see cref="RimTouchShare"/>
+    /// of its radius — a tube wall at the rim hides what lies in it): the specimen may run on unseen there, out of the
+    /// reconstruction circle into the slice's corners, along z as far as it likes. Two out-of-view fish lying along
+    /// the rim ran on 11 and 63 slices beyond everything visible of them. The region it may occupy is all of z and,
+    /// in y and x, the quadrants about the axis whose rim the components touch; null when they touch none.
+    /// </summary>
+    private static VoxelBox? BeyondRim(IEnumerable<int> voxels, VolumeSample sample, AxisRings rings, double viewRadius)
+    {
+        var (ny, nx) = (sample.Shape.Y, sample.Shape.X);
+        var (cy, cx) = AxisInSample(sample);
+        var touch = (1 - RimTouchShare) * viewRadius;
+        var quadrants = new bool[2, 2];
+        foreach (var i in voxels)
+        {
+            var p = i % (ny * nx);
+            if (rings.RadiusOf[p] * sample.Stride >= touch)
+            {
+                quadrants[p / nx >= cy ? 1 : 0, p % nx >= cx ? 1 : 0] = true;
+            }
+        }
+        var source = sample.SourceShape;
+        AxisRange Span(int length, bool lowHalf, bool highHalf) =>
+            new(lowHalf ? 0 : (length / 2) - 1, highHalf ? length : (length / 2) + 1);
+        bool Row(int q) => quadrants[q, 0] || quadrants[q, 1];
+        bool Column(int q) => quadrants[0, q] || quadrants[1, q];
+        return Row(0) || Row(1)
+            ? new VoxelBox(new(0, source.Z), Span(source.Y, Row(0), Row(1)), Span(source.X, Column(0), Column(1)))
+            : null;
     }
 
     /// <summary>Seed-level voxels in a connected cluster at least this large make a core a specimen can be told by.</summary>

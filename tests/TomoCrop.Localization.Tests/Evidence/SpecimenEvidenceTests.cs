@@ -314,6 +314,38 @@ public class SpecimenEvidenceTests
     }
 
     [Fact]
+    public void A_specimen_touching_the_rim_of_a_truncated_view_may_run_on_unseen_along_z_and_into_its_quadrants()
+    {
+        // Medium everywhere (the view cuts the tube); the specimen over z 8:30 leaves the view at the left (x < 9).
+        static double? LeavingLeft(int z, double dy, double dx) =>
+            z is >= 8 and < 30 && dx < -22 && Math.Abs(dy) < 10 ? 0.3 : 0.2;
+        var touching = SpecimenEvidence.Find(Scene(specimen: false, extra: LeavingLeft));
+        Assert.True(touching.Truncated);
+        Assert.NotNull(touching.BeyondRim);
+        var rim = touching.BeyondRim!.Value;
+        // Beyond the rim it may go on along z anywhere, in both upper and lower left quadrants: z and y whole, x to the middle.
+        Assert.Equal(new AxisRange(0, Shape.Z), rim.Z);
+        Assert.Equal(new AxisRange(0, Shape.Y), rim.Y);
+        Assert.Equal(new AxisRange(0, (Shape.X / 2) + 1), rim.X);
+        Assert.Equal(new AxisRange(0, Shape.Z), touching.Box!.Value.Z);
+        // The rotation localizer's z crop and x crop are undone as far as that region reaches.
+        var z = SpecimenEvidence.Narrow(new AxisDecision(new AxisRange(4, 34), 0.9, false, "object"), touching, 0, Shape.Z, EvidenceOptions.Default);
+        Assert.Equal(new AxisRange(0, Shape.Z), z.Range);
+        var x = SpecimenEvidence.Narrow(new AxisDecision(new AxisRange(0, 20), 0.9, false, "object"), touching, 2, Shape.X, EvidenceOptions.Default);
+        Assert.True(x.Range.Stop >= (Shape.X / 2) + 1, $"{x.Range}");
+
+        // The same specimen well inside the view: nothing beyond the rim, and z is its own.
+        static double? Inside(int z, double dy, double dx) =>
+            z is >= 8 and < 30 && Math.Abs(dx - 5) < 6 && Math.Abs(dy) < 6 ? 0.3 : 0.2;
+        var inside = SpecimenEvidence.Find(Scene(specimen: false, extra: Inside));
+        Assert.True(inside.Truncated);
+        Assert.Null(inside.BeyondRim);
+        Assert.True(inside.RimClearance > 0.4, $"{inside.RimClearance}");
+        Assert.InRange(inside.Box!.Value.Z.Start, 6, 8);
+        Assert.InRange(inside.Box!.Value.Z.Stop, 30, 32);
+    }
+
+    [Fact]
     public void A_short_tube_in_a_tall_view_of_air_is_not_a_cut_view_and_its_specimen_is_found_inside_it()
     {
         // The tube starts at z = 24: three fifths of the slices are air alone, flat like a view cut by the object.
