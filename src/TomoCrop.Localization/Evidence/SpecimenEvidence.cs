@@ -174,8 +174,9 @@ public static class SpecimenEvidence
     /// holder's shells (<see cref="EvidenceResult.Filled"/>) and anything dense at a border, which keeps that side
     /// to the border. Where the view cuts through the object (<see cref="EvidenceResult.Truncated"/>) sides kept to
     /// the border stay there, and a side the certainty cropped is only widened — in y and x to the kept components
-    /// plus the margin (<see cref="Extent"/>). No evidence anywhere means an empty holder (or a specimen filling the view): the whole axis is
-    /// kept, as lossless-first asks.
+    /// plus the margin (<see cref="Extent"/>) — except on the sides <paramref name="quietBeyond"/> names
+    /// (<see cref="QuietBeyond"/>), which the evidence decides as in a whole view. No evidence anywhere means an empty
+    /// holder (or a specimen filling the view): the whole axis is kept, as lossless-first asks.
     /// </summary>
     public static AxisDecision Narrow(AxisDecision decision, EvidenceResult evidence, int axis, int axisLength, EvidenceOptions options,
         (bool Low, bool High) quietBeyond = default)
@@ -284,7 +285,8 @@ public static class SpecimenEvidence
     /// view, where the box spans y and x whole and the kept components' own extent (one stride wider, as the box is) is
     /// what shows the specimen. Out-of-view and holder-less scans: the certainty profile crops y and x clearly there
     /// (on eight phantom sets every such side held the true box with ≥ 10 voxels to spare), and the whole-axis box
-    /// undid every such crop.
+    /// undid every such crop. Where the components touch the view's rim, the quadrants the specimen may run on into
+    /// unseen (<see cref="EvidenceResult.BeyondRim"/>) are part of that extent.
     /// </summary>
     internal static AxisRange Extent(EvidenceResult evidence, int axis, int axisLength)
     {

@@ -298,13 +298,14 @@ public class SpecimenEvidenceTests
         Assert.False(result.Truncated);
     }
 
+    /// <summary>No tube edge inside the view: medium everywhere, and a specimen over z 8:30 leaving it at the left (x &lt; 9).</summary>
+    private static double? LeavingLeft(int z, double dy, double dx) =>
+        z is >= 8 and < 30 && dx < -22 && Math.Abs(dy) < 10 ? 0.3 : 0.2;
+
     [Fact]
     public void A_view_that_cuts_through_the_object_spans_y_and_x_whole()
     {
-        // No tube edge inside the view: medium everywhere, and a specimen leaving it at the left.
-        static double? NoHolder(int z, double dy, double dx) =>
-            z is >= 8 and < 30 && dx < -22 && Math.Abs(dy) < 10 ? 0.3 : 0.2;
-        var cut = SpecimenEvidence.Find(Scene(specimen: false, extra: NoHolder));
+        var cut = SpecimenEvidence.Find(Scene(specimen: false, extra: LeavingLeft));
         Assert.True(cut.Truncated);
         Assert.NotNull(cut.Box);
         Assert.Equal(new AxisRange(0, Shape.Y), cut.Box!.Value.Y);
@@ -316,9 +317,6 @@ public class SpecimenEvidenceTests
     [Fact]
     public void A_specimen_touching_the_rim_of_a_truncated_view_may_run_on_unseen_along_z_and_into_its_quadrants()
     {
-        // Medium everywhere (the view cuts the tube); the specimen over z 8:30 leaves the view at the left (x < 9).
-        static double? LeavingLeft(int z, double dy, double dx) =>
-            z is >= 8 and < 30 && dx < -22 && Math.Abs(dy) < 10 ? 0.3 : 0.2;
         var touching = SpecimenEvidence.Find(Scene(specimen: false, extra: LeavingLeft));
         Assert.True(touching.Truncated);
         Assert.NotNull(touching.BeyondRim);
